@@ -1,0 +1,387 @@
+"""The validation report as one self-contained HTML page.
+
+Self-contained means an auditor can keep the file and open it anywhere, years later, offline:
+the stylesheet is inlined, the PRISMA diagram is inline SVG, and the page names no URL a browser
+would fetch (no fonts, images, scripts or links to the network). Everything shown is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+from trawl.query.diagnostics import Diagnostic
+from trawl.report import prisma_s
+from trawl.report.data import Part, ReportData, TargetView, code_summary
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _css() -> str:
+    return resources.files("trawl.report").joinpath("templates/report.css").read_text("utf-8")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _state(state: str) -> str:
+    return f'<span class="state state-{_slug(state)}">{_e(state)}</span>'
+
+
+def _counts(diagnostics: Iterable[Diagnostic]) -> str:
+    diags = list(diagnostics)
+    out = []
+    for sev in SEVERITIES:
+        n = sum(1 for d in diags if d.severity == sev)
+        cls = sev if n else f"{sev} zero"
+        out.append(f'<span class="count {cls}" title="{n} {sev}">{n} {sev[0].upper()}</span>')
+    return '<span class="counts">' + "".join(out) + "</span>"
+
+
+def _diag_list(diagnostics: Iterable[Diagnostic], *, show_target: bool = False) -> str:
+    items = []
+    for d in diagnostics:
+        sev = str(d.severity)
+        where = []
+        if d.line is not None:
+            where.append(f"line {d.line}" + (f", col {d.column}" if d.column is not None else ""))
+        if show_target and d.target:
+            where.append(d.target)
+        summary = code_summary(d.code)
+        items.append(
+            f'<li class="diag {sev}" data-code="{_e(d.code)}" data-line="{_e(d.line)}">'
+            f'<span class="sev">{_e(sev)}</span><span class="dcode">{_e(d.code)}</span>'
+            + (f'<span class="where">({_e("; ".join(where))})</span>' if where else "")
+            + f'<span class="message">{_e(d.message)}</span>'
+            + (f'<span class="summary">{_e(d.code)}: {_e(summary)}</span>' if summary else "")
+            + (f'<span class="fix">Fix: <code>{_e(d.fix)}</code></span>' if d.fix else "")
+            + "</li>"
+        )
+    return '<ul class="diags">' + "".join(items) + "</ul>" if items else ""
+
+
+def _worst(diagnostics: Iterable[Diagnostic]) -> str:
+    sevs = {str(d.severity) for d in diagnostics}
+    return next((f" has-{s}" for s in SEVERITIES if s in sevs), "")
+
+
+def _part_note(part: Part) -> str:
+    return f'<p class="note">{_state(part.state)} {_e(part.note)}</p>'
+
+
+def render_html(data: ReportData) -> str:
+    """The whole page for one ReportData."""
+    body = [
+        _header(data), _toc(data), "<main>", _summary(data), _strategy(data), _renderings(data),
+        _crosswalk(data), _runs(data), _provenance(data), _prisma(data), _checklist(data),
+        "</main>", _footer(data),
+    ]
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        # forbid every fetch: the page is complete as it is (inline style only)
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">"
+        f"<title>Validation report: {_e(data.title)}</title>"
+        f"<style>{_css()}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+def _header(data: ReportData) -> str:
+    s = data.strategy
+    meta = [("Review", data.review_name or "(no review.toml)"), ("Strategy", s.path),
+            ("Written for", s.database)]
+    if data.workspace:
+        meta.append(("Workspace", data.workspace))
+    if data.cutoff or data.start:
+        meta.append(("Dates", f"{data.start or 'inception'} to {data.cutoff or '(no cutoff)'}"))
+    if data.languages:
+        meta.append(("Languages", ", ".join(data.languages)))
+    meta += [("Generated", data.generated), ("trawl", data.tool_version)]
+    rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in meta)
+    return (
+        '<header class="page">'
+        f"<h1>Validation report: {_e(data.title)}</h1>"
+        '<p class="subtitle">The search strategy, its rendering for every database, each '
+        "diagnostic at its place, the runs and the provenance check, for the review team and "
+        "its auditors.</p>"
+        f'<dl class="meta">{rows}</dl></header>'
+    )
+
+
+def _toc(data: ReportData) -> str:
+    links = [("summary", "Summary"), ("strategy", "Strategy"), ("renderings", "Renderings"),
+             ("crosswalk", "Heading crosswalk"), ("runs", "Runs"), ("provenance", "Provenance"),
+             ("prisma-flow", "PRISMA flow"), ("prisma-s", "PRISMA-S checklist")]
+    return '<nav class="toc">' + "".join(f'<a href="#{a}">{_e(t)}</a>' for a, t in links) + "</nav>"
+
+
+def _summary(data: ReportData) -> str:
+    s = data.strategy
+    out = ['<section id="summary"><h2>Summary</h2>']
+    status = ("parsed" if s.parsed else "not parsed")
+    out.append(
+        f"<p>Strategy: {s.statements if s.parsed else len(s.lines)} "
+        f"{'statements' if s.parsed else 'lines'}, {_state('ok' if s.parsed else 'not rendered')} "
+        f"{_e(status)}; front end {_counts(s.diagnostics)}"
+        + (f" &mdash; {_e(s.note)}" if s.note else "") + "</p>"
+    )
+    if data.provenance.ok:
+        v = data.provenance.value
+        out.append(f"<p>Provenance chain: <strong>{'verified' if v.ok else 'BROKEN'}</strong></p>")
+    if not data.targets.ok:
+        out.append(_part_note(data.targets))
+    else:
+        out.append('<table class="targets"><thead><tr><th>Target</th><th>Source in the review'
+                   '</th><th>Status</th><th>Diagnostics</th><th class="num">Hits (final line)'
+                   "</th></tr></thead><tbody>")
+        for t in data.targets.value:
+            final = next((r.hits for r in reversed(t.rows) if r.hits is not None), None)
+            src = data.source_for_target(t.target)
+            out.append(
+                f'<tr data-target="{_e(t.target)}"><td><a href="#target-{_e(t.target)}" '
+                f'class="code">{_e(t.target)}</a></td><td>{_e(src.label if src else "")}</td>'
+                f"<td>{_state(t.state)}</td><td>{_counts(t.diagnostics)}</td>"
+                f'<td class="num">{_e(final if final is not None else "")}</td></tr>'
+            )
+        out.append("</tbody></table>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _strategy(data: ReportData) -> str:
+    s = data.strategy
+    out = ['<section id="strategy"><h2>Strategy as written</h2>',
+           f'<p>File <span class="code">{_e(s.path)}</span>, written for {_e(s.database)}. '
+           "Each line is shown exactly as in the file, with the front end's findings under it."
+           "</p>"]
+    if s.note:
+        out.append(f'<p class="note">{_state("not rendered" if not s.parsed else "ok")} '
+                   f"{_e(s.note)}</p>")
+    out.append('<table class="lines source"><thead><tr><th class="num">File line</th>'
+               '<th class="num">#</th><th>Ovid</th></tr></thead><tbody>')
+    for ln in s.lines:
+        out.append(
+            f'<tr class="line{_worst(ln.diagnostics)}" id="src-{ln.lineno}" '
+            f'data-line="{ln.lineno}"><td class="num">{ln.lineno}</td>'
+            f'<td class="num">{_e(ln.statement if ln.statement is not None else "")}</td>'
+            f'<td class="code">{_e(ln.text)}</td></tr>'
+        )
+        if ln.diagnostics:
+            out.append(f'<tr class="diagnostics" data-line="{ln.lineno}"><td colspan="3">'
+                       f"{_diag_list(ln.diagnostics)}</td></tr>")
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
+def _renderings(data: ReportData) -> str:
+    out = ['<section id="renderings"><h2>Renderings, line by line</h2>',
+           "<p>Each database's search-history form beside the strategy as written. Diagnostics "
+           "sit under the line they concern; hits are counted per line where a line count was "
+           "run, or harvested for the final line.</p>"]
+    if not data.targets.ok:
+        out.append(_part_note(data.targets))
+    else:
+        for t in data.targets.value:
+            out.append(_target(t))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _target(t: TargetView) -> str:
+    label = t.label if t.label != t.target else t.target
+    out = [f'<section class="target" id="target-{_e(t.target)}" data-target="{_e(t.target)}">'
+           f'<h3>{_e(label)} <span class="target-name">{_e(t.target)}</span> {_state(t.state)} '
+           f"{_counts(t.diagnostics)}</h3>"]
+    if t.note:
+        out.append(f'<p class="note">{_e(t.note)}</p>')
+    if t.general:
+        out.append("<p>For the whole strategy:</p>" + _diag_list(t.general))
+    out.append(
+        '<table class="lines rendering"><thead><tr><th class="num">#</th><th>Ovid (as written)'
+        f'</th><th data-target="{_e(t.target)}">{_e(t.target)}</th>'
+        '<th class="num">Hits</th></tr></thead><tbody>'
+    )
+    for r in t.rows:
+        rendered = (f'<td class="code rendered">{_e(r.text)}</td>' if r.text is not None
+                    else '<td class="missing">not rendered</td>')
+        out.append(
+            f'<tr class="line{_worst(r.diagnostics)}" data-statement="{r.statement}">'
+            f'<td class="num">{r.statement}</td><td class="code">{_e(r.source)}</td>{rendered}'
+            f'<td class="num">{_e(r.hits if r.hits is not None else "")}</td></tr>'
+        )
+        if r.diagnostics:
+            out.append(f'<tr class="diagnostics" data-statement="{r.statement}"><td></td>'
+                       f'<td colspan="3">{_diag_list(r.diagnostics)}</td></tr>')
+    out.append("</tbody></table>")
+    if t.state == "rendered":
+        queries = t.queries if len(t.queries) > 1 else (t.query,)
+        out.append("<details><summary>The query as one string (what the database or its API "
+                   f"receives{', split in ' + str(len(queries)) + ' parts' if len(queries) > 1 else ''})"
+                   "</summary>" + "".join(f'<pre class="query">{_e(q)}</pre>' for q in queries))
+        if t.api_params:
+            out.append("<p>Sent as API parameters: " + ", ".join(
+                f'<span class="code">{_e(k)}={_e(v)}</span>' for k, v in t.api_params.items())
+                + "</p>")
+        out.append("</details>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _crosswalk(data: ReportData) -> str:
+    out = ['<section id="crosswalk"><h2>Subject-heading crosswalk</h2>']
+    part = data.crosswalk
+    if not part.ok:
+        out.append(_part_note(part))
+    else:
+        vocabs = list(dict.fromkeys(v for row in part.value for v in row.cells))
+        out.append("<p>Every heading of the strategy and its counterpart in the other "
+                   "vocabularies, as the renderers use it. A relation other than <em>exact</em> "
+                   "changes what the line finds.</p>")
+        out.append('<table class="crosswalk"><thead><tr><th class="num">#</th><th>Heading</th>'
+                   + "".join(f"<th>{_e(v)}</th>" for v in vocabs) + "</tr></thead><tbody>")
+        for row in part.value:
+            cells = []
+            for v in vocabs:
+                c = row.cells.get(v)
+                if c is None:
+                    cells.append("<td></td>")
+                    continue
+                cls = "ok" if c.relation == "exact" else ("not-run" if c.relation != "none"
+                                                          else "failed")
+                text = _e(c.label) if c.label else "<em>no equivalent</em>"
+                cells.append(
+                    f'<td>{text}{" (exploded)" if c.explode and c.label else ""} '
+                    f'<span class="state state-{cls}">{_e(c.relation)}</span>'
+                    + (f'<br><small>{_e(c.note)}</small>' if c.note else "") + "</td>"
+                )
+            out.append(f'<tr><td class="num">{row.statement}</td><td class="code">'
+                       f"{_e(row.heading)}</td>{''.join(cells)}</tr>")
+        out.append("</tbody></table>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _runs(data: ReportData) -> str:
+    out = ['<section id="runs"><h2>Harvest and import runs</h2>']
+    part = data.runs
+    if not part.ok:
+        out.append(_part_note(part))
+    else:
+        out.append('<table class="runs"><thead><tr><th class="num">Run</th><th>Kind</th>'
+                   "<th>Source</th><th>Started</th><th>Finished</th><th>Status</th>"
+                   '<th>Query or file</th><th class="num">Reported</th>'
+                   '<th class="num">Retrieved</th></tr></thead><tbody>')
+        for r in part.value:
+            status_cls = "ok" if r.status == "complete" else (
+                "failed" if r.status == "failed" else "not-run")
+            out.append(
+                f'<tr><td class="num">{r.id}</td><td>{_e(r.kind)}</td><td>{_e(r.source)}</td>'
+                f"<td>{_e(r.started)}</td><td>{_e(r.finished)}</td>"
+                f'<td><span class="state state-{status_cls}">{_e(r.status)}</span>'
+                + (f"<br><small>{_e(r.note)}</small>" if r.note else "") + "</td>"
+                f'<td class="code">{_e(r.query)}</td>'
+                f'<td class="num">{_e(r.reported_total if r.reported_total is not None else "")}</td>'
+                f'<td class="num">{_e(r.retrieved if r.retrieved is not None else "")}</td></tr>'
+            )
+        out.append("</tbody></table>")
+    rec = data.records_by_source
+    if rec.ok:
+        out.append("<p>Records in the store by source: " + ", ".join(
+            f"{_e(k)} {v}" for k, v in rec.value.items()) + f" (total {sum(rec.value.values())}).</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _provenance(data: ReportData) -> str:
+    out = ['<section id="provenance"><h2>Provenance chain</h2>']
+    part = data.provenance
+    if not part.ok:
+        out.append(_part_note(part))
+    else:
+        v = part.value
+        if v.ok:
+            n = f" ({v.events} events)" if v.events is not None else ""
+            out.append(f'<p class="verify ok">Verified: every event&#39;s hash links to the one '
+                       f"before it{_e(n)}; no stored payload or record was altered.</p>")
+        else:
+            out.append(f'<p class="verify bad">BROKEN at event {_e(v.first_bad_seq)}: '
+                       f"{_e(v.reason)}</p>")
+        if data.store_path:
+            out.append(f'<p>Store: <span class="code">{_e(data.store_path)}</span>. Re-check '
+                       "with <code>trawl verify</code>.</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _prisma(data: ReportData) -> str:
+    out = ['<section id="prisma-flow"><h2>PRISMA 2020 flow diagram</h2>']
+    part = data.prisma
+    if not part.ok:
+        out.append(_part_note(part))
+    else:
+        if part.value.svg:
+            out.append(f'<figure class="flow">{_inline_svg(part.value.svg)}</figure>')
+        else:
+            out.append(f'<p class="note">{_e(part.value.svg_note)}</p>')
+        out.append('<details><summary>The counts</summary><table class="prisma"><tbody>'
+                   + "".join(f"<tr><th>{_e(k)}</th><td class=\"num\">{_e(_flat(v))}</td></tr>"
+                             for k, v in part.value.counts.items())
+                   + "</tbody></table></details>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def _inline_svg(svg: str) -> str:
+    """The diagram as inline markup: drop an XML prolog, which is not allowed inside HTML."""
+    svg = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
+    return re.sub(r"^\s*<!DOCTYPE[^>]*>\s*", "", svg)
+
+
+def _checklist(data: ReportData) -> str:
+    out = ['<section id="prisma-s"><h2>PRISMA-S checklist</h2>',
+           "<p>PRISMA-S (Rethlefsen et al., <em>Systematic Reviews</em> 2021;10:39). Items "
+           "drafted by trawl say where their answer came from; check them. Hatched fields are "
+           "for the review team to complete.</p>",
+           '<table class="checklist"><thead><tr><th class="num">#</th><th>Item</th>'
+           "<th>Checklist item</th><th>Reported</th></tr></thead><tbody>"]
+    section = None
+    for entry in prisma_s.checklist(data):
+        item = entry.item
+        if item.section != section:
+            section = item.section
+            out.append(f'<tr><th colspan="4">{_e(section)}</th></tr>')
+        if entry.filled and entry.answer:
+            answer = (f'<td class="answer filled">{_e(entry.answer)}'
+                      f'<span class="basis">From: {_e(entry.basis)}</span>'
+                      + (f'<span class="pending">To do: {_e(entry.pending)}</span>'
+                         if entry.pending else "") + "</td>")
+        elif entry.filled:
+            answer = (f'<td class="answer todo">Not available yet: {_e(entry.pending)}</td>')
+        else:
+            answer = '<td class="answer todo">To complete by the review team</td>'
+        out.append(f'<tr data-item="{item.number}"><td class="num">{item.number}</td>'
+                   f"<td>{_e(item.name)}</td><td>{_e(item.text)}</td>{answer}</tr>")
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
+def _footer(data: ReportData) -> str:
+    return (f'<footer class="page">Generated by trawl {_e(data.tool_version)} at '
+            f"{_e(data.generated)}. Diagnostic codes are explained in docs/diagnostics.md. "
+            "This file is self-contained: it loads nothing from the network.</footer>")
