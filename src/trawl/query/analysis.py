@@ -1,0 +1,82 @@
+"""The front end in one call: clean → parse each statement → resolve → PRESS checks.
+
+`analyse` never raises for bad input: everything it finds is a diagnostic whose line and column
+point into the text the user gave. `parse_strategy` is the strict form for callers that need a
+`Strategy` or nothing: it raises `TrawlError` carrying the first error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from trawl.query import checks, codes
+from trawl.query.ast import Span, Statement, Strategy
+from trawl.query.clean import clean
+from trawl.query.diagnostics import Diagnostic, Severity, TrawlError
+from trawl.query.parser import ParsedLine, parse_line
+from trawl.query.resolve import Line, resolve
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the front end made of a strategy text."""
+
+    strategy: Strategy | None  # None when any diagnostic is an error
+    diagnostics: list[Diagnostic]
+    cleaned: str  # one statement per line, after the paste repairs
+    fixed: str = ""  # ``cleaned`` with every obvious fix applied (what ``trawl lint --fix`` prints)
+    statements: list[Statement] = field(default_factory=list)  # those that parsed, numbered
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return self.strategy is not None
+
+
+def analyse(text: str, *, database: str = "ovid-medline", strict: bool = False) -> Analysis:
+    """Clean, parse, resolve and check a strategy. ``strict`` turns every repair into an error."""
+    cleaned = clean(text)
+    diags: list[Diagnostic] = list(cleaned.diagnostics)
+    parsed: list[ParsedLine] = [parse_line(src, database) for src in cleaned.statements]
+
+    statements: list[Statement] = []
+    lines: list[Line] = []
+    fixed_lines: list[str] = []
+    for position, result in enumerate(parsed, start=1):
+        src = result.source
+        number = result.number if cleaned.numbered and result.number is not None else position
+        end_line, end_col = src.where(len(src.text) - 1)
+        span = Span(src.line, src.origin[0][1] if src.origin else 0, end_line, end_col + 1)
+        diags.extend(result.diagnostics)
+        if result.expr is not None:
+            statement = Statement(number, result.expr, result.annotation, span=span)
+            statements.append(statement)
+            diags.extend(checks.check_statement(statement))
+        lines.append(Line(number, span, result.expr))
+        body = result.fixed_text if result.fixed_text is not None else src.text
+        fixed_lines.append(f"{number}. {body}" if cleaned.numbered else body)
+
+    if not cleaned.statements and not any(d.code == codes.NOT_OVID for d in diags):
+        diags.append(Diagnostic.of(codes.EMPTY_STRATEGY, "no search statements found", line=1, column=1))
+    diags.extend(resolve(lines))
+    diags.extend(checks.duplicate_lines(statements))
+
+    if strict:
+        diags = [replace(d, severity=Severity.ERROR, message=d.message + " (strict: repairs are errors)")
+                 if d.code.startswith("CLEAN") else d for d in diags]
+    diags.sort(key=lambda d: (d.line or 0, d.column or 0, d.code))
+    has_error = any(d.severity == Severity.ERROR for d in diags)
+    strategy = None if has_error else Strategy(tuple(statements), database=database)
+    fixed = "\n".join(fixed_lines) + ("\n" if fixed_lines else "")
+    return Analysis(strategy, diags, cleaned.text, fixed, statements)
+
+
+def parse_strategy(text: str, *, database: str = "ovid-medline") -> Strategy:
+    """The resolved `Strategy`, or `TrawlError` with the first error (line and column)."""
+    result = analyse(text, database=database)
+    if result.strategy is None:
+        raise TrawlError(result.errors[0])
+    return result.strategy

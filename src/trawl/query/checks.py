@@ -1,0 +1,162 @@
+"""PRESS-style search-quality warnings on parsed statements.
+
+These do not stop a strategy from compiling; they point at the places a peer reviewer using the
+PRESS 2015 checklist would query: truncation stems too short to mean anything, numbers Ovid would
+read as line references, field suffixes that bind to less than the author meant, free text without
+a field, ``not`` that throws away relevant records, lines that repeat earlier ones, combinations
+that name one line only, and copy-and-paste slips.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from trawl.query import codes
+from trawl.query.ast import (
+    Bool,
+    Fielded,
+    Heading,
+    LineRange,
+    LineRef,
+    Near,
+    Node,
+    Phrase,
+    Span,
+    Statement,
+    Term,
+    walk,
+)
+from trawl.query.diagnostics import Diagnostic
+
+MIN_STEM = 3  # letters before an unlimited truncation symbol; 'co*' (2) matches far too much
+_ONE_LETTER_WILDCARD = re.compile(r"^[A-Za-z]\?")
+
+
+def _at(span: Span) -> dict:
+    return {"line": span.line, "column": span.column, "end_column": span.end_column}
+
+
+def _free_text(node: Node) -> bool:
+    return isinstance(node, Term | Phrase | Near)
+
+
+def _words(node: Node) -> Iterator[Term]:
+    for sub in walk(node):
+        if isinstance(sub, Term):
+            yield sub
+
+
+def check_statement(statement: Statement) -> list[Diagnostic]:
+    """Warnings about one statement on its own."""
+    out: list[Diagnostic] = []
+    expr = statement.expr
+    seen_terms: set[int] = set()
+    for node in walk(expr):
+        if isinstance(node, Term) and id(node) not in seen_terms:
+            seen_terms.add(id(node))
+            out.extend(_term_warnings(node))
+        elif isinstance(node, Phrase):
+            if not node.quoted and any(w.text.isdigit() for w in node.words):
+                text = " ".join(w.text for w in node.words)
+                out.append(Diagnostic.of(codes.NUMBER_IN_TERM, f"'{text}': Ovid reads a bare number as a "
+                                         "line reference", fix=f'"{text}"', **_at(node.span)))
+            out.extend(_repeated([w.text for w in node.words], node.span))
+        elif isinstance(node, Heading):
+            out.extend(_repeated(node.label.replace(",", " ").split(), node.span))
+        elif isinstance(node, LineRange):
+            if len(node.numbers) == 1 or len(set(node.numbers)) != len(node.numbers):
+                out.append(Diagnostic.of(codes.THIN_COMBINATION, f"'{node.op}/' names "
+                                         f"{'one line only' if len(node.numbers) == 1 else 'a line twice'}",
+                                         **_at(node.span)))
+        elif isinstance(node, Bool):
+            out.extend(_bool_warnings(node))
+    out.extend(_unfielded(expr, fielded=False))
+    return out
+
+
+def _term_warnings(term: Term) -> list[Diagnostic]:
+    out = []
+    m = re.search(r"\*(?!\d)", term.text)
+    if m:
+        stem = re.sub(r"[^A-Za-z0-9]", "", term.text[: m.start()])
+        if len(stem) < MIN_STEM and not re.search(r"[*?#]", term.text[: m.start()]):
+            out.append(Diagnostic.of(codes.SHORT_STEM, f"'{term.text}': a stem of {len(stem)} "
+                                     f"letter{'s' if len(stem) != 1 else ''} before '*' matches far too "
+                                     "many words", **_at(term.span)))
+    if _ONE_LETTER_WILDCARD.match(term.text):
+        out.append(Diagnostic.of(codes.WILDCARD_AFTER_ONE_LETTER, f"'{term.text}': Ovid does not accept "
+                                 "'?' after a single letter", **_at(term.span)))
+    return out
+
+
+def _repeated(words: list[str], span: Span) -> list[Diagnostic]:
+    for a, b in zip(words, words[1:], strict=False):
+        if a.lower() == b.lower() and a.isalpha():
+            return [Diagnostic.of(codes.REPEATED_WORD, f"'{a} {b}': the same word twice in a row",
+                                  fix=" ".join(_dedupe(words)), **_at(span))]
+    return []
+
+
+def _dedupe(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if not out or out[-1].lower() != w.lower():
+            out.append(w)
+    return out
+
+
+def _bool_warnings(node: Bool) -> list[Diagnostic]:
+    out = []
+    if node.op == "not":
+        right = node.children[1]
+        if any(_free_text(sub) for sub in walk(right)):
+            out.append(Diagnostic.of(codes.NOT_FREE_TEXT, "'not' followed by free text excludes every "
+                                     "record that merely mentions it; prefer subject headings or "
+                                     "the 'X not (X and Y)' form", **_at(right.span)))
+    fielded = [c for c in node.children if isinstance(c, Fielded)]
+    bare = [c for c in node.children if _free_text(c)]
+    if fielded and bare:
+        suffix = "." + ",".join(fielded[-1].fields) + "."
+        for child in bare:
+            out.append(Diagnostic.of(codes.SUFFIX_ON_LAST, f"no field suffix here while a sibling has "
+                                     f"{suffix}: this part is searched in .mp.; put the group in "
+                                     f"parentheses before {suffix} if that was meant", **_at(child.span)))
+    refs = [c.number for c in node.children if isinstance(c, LineRef)]
+    if len(refs) != len(set(refs)):
+        out.append(Diagnostic.of(codes.THIN_COMBINATION, f"the same line is combined twice in '{node.op}'",
+                                 **_at(node.span)))
+    return out
+
+
+def _unfielded(node: Node, *, fielded: bool) -> list[Diagnostic]:
+    """Free text that no field suffix covers: Ovid searches .mp. (ovid.md §3)."""
+    if fielded:
+        return []
+    if isinstance(node, Fielded):
+        return []
+    if _free_text(node):
+        text = " ".join(t.text for t in _words(node))
+        return [Diagnostic.of(codes.NO_SUFFIX, f"'{text[:60]}' has no field suffix: Ovid searches the "
+                              "multi-purpose fields (.mp.), which include subject-heading words",
+                              **_at(node.span))]
+    if isinstance(node, Bool):
+        return [d for c in node.children for d in _unfielded(c, fielded=False)]
+    return []
+
+
+def duplicate_lines(statements: list[Statement]) -> list[Diagnostic]:
+    """Statements whose search is the same as an earlier one's (spans and annotations ignored)."""
+    out = []
+    first: dict[Node, Statement] = {}
+    for s in statements:
+        try:
+            earlier = first.get(s.expr)
+        except TypeError:  # unhashable only if a node holds a list; nodes are tuples throughout
+            continue
+        if earlier is not None:
+            out.append(Diagnostic.of(codes.DUPLICATE_LINE, f"line {s.number} repeats line {earlier.number}",
+                                     line=s.span.line, column=s.span.column))
+        else:
+            first[s.expr] = s
+    return out

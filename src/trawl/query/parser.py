@@ -1,0 +1,610 @@
+"""Parse one cleaned statement with the Lark grammar (grammars/ovid.lark) into frozen AST nodes.
+
+The LALR parser is built once per process (module-level cache, plus lark's own on-disk cache of
+the compiled grammar). Each statement is parsed on its own, so one bad line never hides the
+diagnostics of the others. Before parsing, parentheses and quotes are checked by hand: an LALR
+error message for ``a))`` says "unexpected ')'", while a librarian needs "unmatched ')' at column 30;
+open a parenthesis before 'peer'" — and the fix is proposed only when the repaired statement
+actually parses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from trawl.query import codes
+from trawl.query.ast import (
+    Bool,
+    Fielded,
+    Filter,
+    Heading,
+    Limit,
+    LineRange,
+    LineRef,
+    Near,
+    Node,
+    Phrase,
+    Span,
+    Term,
+)
+from trawl.query.clean import SourceLine
+from trawl.query.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from lark import Lark
+
+VOCABULARY = {"ovid-medline": "mesh", "ovid-embase": "emtree", "ovid-psycinfo": "apa"}
+
+
+@lru_cache(maxsize=1)
+def ovid_parser() -> Lark:
+    """The LALR parser for grammars/ovid.lark, built once."""
+    from lark import Lark
+
+    from trawl.resources import grammar
+
+    return Lark(grammar("ovid"), parser="lalr", lexer="contextual", propagate_positions=True,
+                maybe_placeholders=False, cache=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLine:
+    """The outcome of parsing one statement: the node (None on error) and what was found."""
+
+    source: SourceLine
+    number: int | None
+    expr: Node | None
+    annotation: str | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fixed_text: str | None = None  # the statement with an obvious fix applied, when there is one
+
+    @property
+    def ok(self) -> bool:
+        return self.expr is not None
+
+
+class _LineError(Exception):
+    """Internal: a diagnostic that stops the transformation of one statement."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+
+
+def parse_line(source: SourceLine, database: str = "ovid-medline") -> ParsedLine:
+    """Parse one cleaned statement; every problem becomes a diagnostic at its original position."""
+    text = source.text
+    diags: list[Diagnostic] = []
+    problem = _check_balance(source)
+    if problem is not None:
+        diag, fixed = problem
+        diags.append(diag)
+        if fixed is not None:  # keep linting the repaired statement for the other findings
+            repaired = parse_line(SourceLine(source.number, fixed, _stretch(source, fixed)), database)
+            diags.extend(d for d in repaired.diagnostics if d.code not in _BALANCE_CODES)
+        return ParsedLine(source, source.number, None, None, diags, fixed)
+    try:
+        tree = ovid_parser().parse(text)
+    except Exception as exc:  # lark.exceptions.LarkError subclasses; lark is imported lazily
+        diags.append(_syntax_error(source, exc))
+        return ParsedLine(source, source.number, None, None, diags)
+    builder = _Builder(source, VOCABULARY.get(database, "mesh"), diags)
+    try:
+        number, expr, annotation = builder.transform(tree)
+    except _LineError as err:
+        diags.append(err.diagnostic)
+        return ParsedLine(source, source.number, None, None, diags)
+    except Exception as exc:  # VisitError wrapping _LineError
+        inner = getattr(exc, "orig_exc", None)
+        if isinstance(inner, _LineError):
+            diags.append(inner.diagnostic)
+            return ParsedLine(source, source.number, None, None, diags)
+        raise
+    return ParsedLine(source, number if number is not None else source.number, expr, annotation, diags)
+
+
+_BALANCE_CODES = {codes.UNMATCHED_CLOSE, codes.UNCLOSED_OPEN, codes.UNCLOSED_QUOTE}
+
+
+def _stretch(source: SourceLine, fixed: str) -> tuple[tuple[int, int], ...]:
+    """Origins for a repaired text: characters shared with the original keep theirs."""
+    out, i = [], 0
+    for ch in fixed:
+        if i < len(source.text) and source.text[i] == ch:
+            out.append(source.where(i))
+            i += 1
+        else:
+            out.append(source.where(i))
+    return tuple(out)
+
+
+# ---- parentheses and quotes -------------------------------------------------------------------
+
+_SUFFIX_AT_END = re.compile(r"\.[ \t]*[A-Za-z]{2,3}([ \t]*,[ \t]*[A-Za-z]{2,3})*\.?(\s*\[[^\]]*\])?\s*$")
+_TOKEN_START = re.compile(r'(?<![^\s(])[^\s()]')
+
+
+def _parses(text: str) -> bool:
+    try:
+        ovid_parser().parse(text)
+    except Exception:
+        return False
+    return True
+
+
+def _check_balance(source: SourceLine) -> tuple[Diagnostic, str | None] | None:
+    """Unclosed quote, unmatched ')' or unclosed '(' — with a fix when one obviously works."""
+    text = source.text
+    quotes = [i for i, ch in enumerate(text) if ch == '"']
+    if len(quotes) % 2:
+        at = quotes[-1]
+        line, col = source.where(at)
+        end = _SUFFIX_AT_END.search(text[at:])
+        insert = at + end.start() if end else len(text.rstrip())
+        fixed = text[:insert] + '"' + text[insert:]
+        ok = _parses(fixed)
+        return (Diagnostic.of(codes.UNCLOSED_QUOTE, f"the quotation mark at column {col} is never closed",
+                              line=line, column=col, end_column=col + 1,
+                              fix=f"close it: {fixed}" if ok else None), fixed if ok else None)
+    opens: list[int] = []
+    quoted = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "(":
+            opens.append(i)
+        elif ch == ")":
+            if not opens:
+                return _fix_unmatched_close(source, i)
+            opens.pop()
+    if opens:
+        return _fix_unclosed_open(source, opens[-1])
+    return None
+
+
+def _fix_unmatched_close(source: SourceLine, at: int) -> tuple[Diagnostic, str | None]:
+    text = source.text
+    line, col = source.where(at)
+    for m in _TOKEN_START.finditer(text[:at]):
+        fixed = text[: m.start()] + "(" + text[m.start():]
+        if _parses(fixed):
+            word = re.match(r'[^\s()]+', text[m.start():])
+            before = word.group() if word else text[m.start()]
+            return (Diagnostic.of(codes.UNMATCHED_CLOSE, f"unmatched ')' at column {col}",
+                                  line=line, column=col, end_column=col + 1,
+                                  fix=f"open a parenthesis before '{before}': {fixed}"), fixed)
+    return (Diagnostic.of(codes.UNMATCHED_CLOSE, f"unmatched ')' at column {col}",
+                          line=line, column=col, end_column=col + 1), None)
+
+
+def _fix_unclosed_open(source: SourceLine, at: int) -> tuple[Diagnostic, str | None]:
+    text = source.text
+    line, col = source.where(at)
+    candidates = []
+    suffix = _SUFFIX_AT_END.search(text)
+    if suffix and suffix.start() > at:
+        candidates.append(suffix.start())
+    candidates.append(len(text.rstrip()))
+    for pos in candidates:
+        fixed = text[:pos] + ")" + text[pos:]
+        if _parses(fixed):
+            return (Diagnostic.of(codes.UNCLOSED_OPEN, f"the '(' at column {col} is never closed",
+                                  line=line, column=col, end_column=col + 1,
+                                  fix=f"close it: {fixed}"), fixed)
+    return (Diagnostic.of(codes.UNCLOSED_OPEN, f"the '(' at column {col} is never closed",
+                          line=line, column=col, end_column=col + 1), None)
+
+
+def _syntax_error(source: SourceLine, exc: Exception) -> Diagnostic:
+    """Turn a lark error into OVID001 at the original position, saying what was expected."""
+    index = getattr(exc, "pos_in_stream", None)
+    token = getattr(exc, "token", None)
+    if index is None and token is not None:
+        index = getattr(token, "start_pos", None)
+    if index is None:
+        index = len(source.text)
+    line, col = source.where(index)
+    if token is not None and getattr(token, "type", "") == "$END":
+        found = "the statement ends too early"
+    elif token is not None:
+        found = f"unexpected {str(token)!r}"
+    else:
+        found = f"unexpected {source.text[index:index + 1]!r}" if index < len(source.text) else \
+            "the statement ends too early"
+    expected = getattr(exc, "expected", None) or getattr(exc, "allowed", None) or set()
+    names = sorted({_EXPECTED.get(e, "") for e in expected} - {""})
+    hint = f"; expected {', '.join(names)}" if names else ""
+    return Diagnostic.of(codes.SYNTAX, f"{found} at column {col}{hint}", line=line, column=col,
+                         end_column=col + max(1, len(str(token)) if token is not None else 1))
+
+
+_EXPECTED = {
+    "WORD": "a term", "QUOTED": "a quoted phrase", "NUMBER": "a line number", "LPAR": "'('",
+    "RPAR": "')'", "BOOL_OP": "and/or/not", "ADJ": "adj", "FIELDS": "a field suffix like .ti,ab.",
+    "HEADING_END": "'/'", "COMBINE": "or/1-3", "EXP": "exp", "TO": "'to'", "LIMIT_KV": 'yr="2000-Current"',
+}
+
+
+# ---- tree → AST -------------------------------------------------------------------------------
+
+_LANGUAGES = {
+    "english", "french", "german", "spanish", "italian", "portuguese", "dutch", "danish",
+    "norwegian", "swedish", "finnish", "icelandic", "chinese", "japanese", "korean", "russian",
+    "polish", "czech", "hungarian", "greek", "turkish", "hebrew", "arabic", "persian", "afrikaans",
+    "bulgarian", "croatian", "estonian", "latvian", "lithuanian", "romanian", "serbian", "slovak",
+    "slovenian", "ukrainian", "thai", "vietnamese", "indonesian", "malay",
+}
+_PUBLICATION_TYPES = {
+    "review", "systematic review", "meta analysis", "meta-analysis", "randomized controlled trial",
+    "clinical trial", "controlled clinical trial", "comment", "editorial", "letter", "guideline",
+    "practice guideline", "case reports", "journal article", "conference abstract",
+    "conference paper", "article", "note", "erratum",
+}
+_AGE_WORDS = re.compile(r"\b(years?|months?|child|adult|aged|infant|adolescent|newborn)\b", re.I)
+
+
+@dataclass
+class _Words:
+    """A run of words before it is known whether it is a phrase or a heading label."""
+
+    tokens: list[Any]
+
+
+def _v(meta: bool = True):
+    from lark import v_args
+
+    return v_args(meta=meta)
+
+
+class _Builder:
+    """Transforms one parse tree into AST nodes; made per statement (it knows the origin map)."""
+
+    def __init__(self, source: SourceLine, vocabulary: str, diags: list[Diagnostic]):
+        self.source = source
+        self.vocabulary = vocabulary
+        self.diags = diags
+        self.offsets: dict[int, tuple[int, int]] = {}  # id(node) -> offsets in the cleaned text
+
+    # -- helpers --
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.source.where(start)
+        end_line, end_col = self.source.where(max(end - 1, start))
+        return Span(line, col, end_line, end_col + 1)
+
+    def tspan(self, token: Any) -> Span:
+        return self.span(token.start_pos, token.end_pos)
+
+    def error(self, code: str, message: str, start: int, end: int, fix: str | None = None) -> _LineError:
+        line, col = self.source.where(start)
+        _, end_col = self.source.where(max(end - 1, start))
+        return _LineError(Diagnostic.of(code, message, line=line, column=col, end_column=end_col + 1,
+                                        fix=fix))
+
+    def note(self, code: str, message: str, start: int, end: int, fix: str | None = None) -> None:
+        line, col = self.source.where(start)
+        _, end_col = self.source.where(max(end - 1, start))
+        self.diags.append(Diagnostic.of(code, message, line=line, column=col,
+                                        end_column=end_col + 1, fix=fix))
+
+    # -- dispatch (a tiny Transformer: bottom-up over lark Trees) --
+    def transform(self, tree: Any) -> Any:
+        from lark import Token, Tree
+
+        def visit(node: Any) -> Any:
+            if isinstance(node, Token):
+                return node
+            assert isinstance(node, Tree)
+            kids = [visit(k) for k in node.children]
+            method = getattr(self, "r_" + str(node.data))
+            result = method(node.meta, kids)
+            if not node.meta.empty:
+                self.offsets[id(result)] = (node.meta.start_pos, node.meta.end_pos)
+            return result
+
+        return visit(tree)
+
+    def r_start(self, meta, kids):
+        return kids[0]
+
+    def r_statement(self, meta, kids):
+        number = None
+        annotation = None
+        if getattr(kids[0], "type", None) == "LINE_NO":
+            number = int(str(kids[0]).rstrip("."))
+            kids = kids[1:]
+        if len(kids) > 1 and getattr(kids[-1], "type", None) == "ANNOTATION":
+            annotation = str(kids[-1])[1:-1].strip()
+            kids = kids[:-1]
+        expr = kids[0]
+        return number, expr, annotation
+
+    def r_chain(self, meta, kids):
+        if len(kids) == 1:
+            return kids[0]
+        operands = kids[0::2]
+        ops = kids[1::2]
+        names = [str(op).lower() for op in ops]
+        for op in ops:
+            if str(op) != str(op).lower():
+                self.note(codes.CAPITALISED, f"operator {str(op)!r} written in capitals (read as "
+                          f"{str(op).lower()!r})", op.start_pos, op.end_pos)
+        if len(set(names)) > 1:
+            first = next(op for op in ops if str(op).lower() != names[0])
+            grouped = self._left_to_right_text(operands, names)
+            raise self.error(codes.MIXED_OPERATORS,
+                             f"'{names[0]}' and '{str(first).lower()}' mixed without parentheses: Ovid "
+                             "does not document which binds first", meta.start_pos, meta.end_pos,
+                             fix=f"add parentheses, e.g. {grouped}")
+        op = names[0]
+        span = self.span(meta.start_pos, meta.end_pos)
+        if op == "not":
+            node = operands[0]
+            for right in operands[1:]:
+                node = Bool("not", (node, right), span=span)
+            return node
+        children: list[Node] = []
+        for child in operands:
+            if isinstance(child, Bool) and child.op == op:
+                children.extend(child.children)
+            else:
+                children.append(child)
+        return Bool(op, tuple(children), span=span)
+
+    def _left_to_right_text(self, operands: list[Node], names: list[str]) -> str:
+        """The chain with parentheses added left to right: ``(a or b) and c``."""
+        pieces = [self.source.text[slice(*self.offsets[id(o)])] for o in operands]
+        out = pieces[0]
+        for i, (name, piece) in enumerate(zip(names, pieces[1:], strict=True)):
+            out = f"({out}) {name} {piece}" if i else f"{out} {name} {piece}"
+        return out
+
+    def r_near(self, meta, kids):
+        if len(kids) == 1:
+            return kids[0]
+        acc: Node = kids[0]
+        local = False
+        for op, right in zip(kids[1::2], kids[2::2], strict=True):
+            word = str(op)
+            if word != word.lower():
+                self.note(codes.CAPITALISED, f"operator {word!r} written in capitals", op.start_pos,
+                          op.end_pos)
+            digits = word[3:]
+            if digits:
+                n = int(digits)
+                if not 1 <= n <= 99:
+                    raise self.error(codes.BAD_DISTANCE, f"'{word}': Ovid accepts adj1 to adj99",
+                                     op.start_pos, op.end_pos, fix="adj" if n == 0 else "adj99")
+                distance, ordered = n - 1, False
+            else:
+                distance, ordered = 0, True
+            span = self.span(meta.start_pos, self.offsets.get(id(right), (0, meta.end_pos))[1])
+            if local and isinstance(acc, Near) and (acc.distance, acc.ordered) == (distance, ordered):
+                acc = Near(acc.operands + (right,), distance, ordered, span=span)
+            else:
+                acc = Near((acc, right), distance, ordered, span=span)
+            local = True
+        return acc
+
+    def r_operand(self, meta, kids):
+        child = kids[0]
+        if len(kids) == 1:
+            return child
+        fields_tok = kids[1]
+        raw = str(fields_tok)
+        fields = tuple(f.strip().lower() for f in raw.strip(". \t").split(","))
+        if raw.count(".") < 2:
+            self.note(codes.MISSING_PERIOD, f"field suffix {raw.strip()!r} has no closing period: read "
+                      f"as '{raw.strip()}.'", fields_tok.start_pos, fields_tok.end_pos,
+                      fix=raw.strip() + ".")
+        gap = self.source.text[:fields_tok.start_pos]
+        if gap.endswith((" ", "\t")) and not gap.rstrip().endswith(")"):
+            self.note(codes.SPACE_BEFORE_FIELD, "space before the field suffix ignored",
+                      len(gap.rstrip()), fields_tok.start_pos)
+        frequency = None
+        if len(kids) > 2:
+            frequency = int(re.sub(r"\D", "", str(kids[2])))
+        if isinstance(child, LineRange):
+            raise self.error(codes.FIELD_ON_REFERENCE, "a field suffix cannot apply to a line "
+                             "combination", fields_tok.start_pos, fields_tok.end_pos)
+        if isinstance(child, LineRef):  # 2015.yr. searches the number, it is not line 2015
+            child = Term(str(child.number), span=child.span)
+        span = self.span(meta.start_pos, meta.end_pos)
+        return Fielded(fields, child, frequency, span=span)
+
+    def r_words(self, meta, kids):
+        return _Words(list(kids))
+
+    def r_phrase(self, meta, kids):
+        return self._phrase(kids[0].tokens, meta)
+
+    def _phrase(self, tokens, meta) -> Node:
+        terms = tuple(self._term(tok) for tok in tokens)
+        if len(terms) == 1:
+            return terms[0]
+        return Phrase(terms, quoted=False, span=self.span(meta.start_pos, meta.end_pos))
+
+    def _term(self, tok) -> Term:
+        text = str(tok)
+        if text[0] in "*$?#:":
+            raise self.error(codes.LEFT_TRUNCATION, f"'{text}' starts with a wildcard: Ovid cannot "
+                             "truncate on the left", tok.start_pos, tok.end_pos,
+                             fix=f"'{text.lstrip('*$?#:')}'")
+        if "\ufffd" in text:
+            at = tok.start_pos + text.index("\ufffd")
+            raise self.error(codes.LOST_CHARACTER, f"U+FFFD (lost character) inside '{text}': the "
+                             "original symbol cannot be guessed (a wildcard '?' or '#', or a letter)",
+                             at, at + 1)
+        return Term(normalise_wildcards(text), span=self.tspan(tok))
+
+    def r_quoted(self, meta, kids):
+        tok = kids[0]
+        inner = str(tok)[1:-1]
+        words = inner.split()
+        if not words:
+            raise self.error(codes.EMPTY_PHRASE, "empty quoted phrase", tok.start_pos, tok.end_pos)
+        terms = []
+        offset = tok.start_pos + 1
+        for m in re.finditer(r"\S+", inner):
+            terms.append(Term(normalise_wildcards(m.group()),
+                              span=self.span(offset + m.start(), offset + m.end())))
+        return Phrase(tuple(terms), quoted=True, span=self.tspan(tok))
+
+    def r_line_ref(self, meta, kids):
+        return LineRef(int(kids[0]), span=self.tspan(kids[0]))
+
+    def r_line_range(self, meta, kids):
+        tok = kids[0]
+        raw = str(tok)
+        op, _, spec = raw.partition("/")
+        numbers: list[int] = []
+        for part in spec.split(","):
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-"))
+                if b < a:
+                    raise self.error(codes.EMPTY_COMBINATION, f"'{part.strip()}' is a reversed range: "
+                                     "it names no lines", tok.start_pos, tok.end_pos,
+                                     fix=f"{op.lower()}/{b}-{a}")
+                numbers.extend(range(a, b + 1))
+            else:
+                numbers.append(int(part))
+        if op != op.lower():
+            self.note(codes.CAPITALISED, f"'{op}/' written in capitals", tok.start_pos, tok.end_pos)
+        return LineRange(op.lower(), tuple(numbers), span=self.tspan(tok))  # type: ignore[arg-type]
+
+    def r_group(self, meta, kids):
+        return kids[0]
+
+    def r_heading(self, meta, kids):
+        explode = False
+        if getattr(kids[0], "type", None) == "EXP":
+            explode = True
+            if str(kids[0]) != "exp":
+                self.note(codes.CAPITALISED, f"{str(kids[0])!r} written in capitals (read as 'exp')",
+                          kids[0].start_pos, kids[0].end_pos)
+            kids = kids[1:]
+        label, major = kids[0]
+        end = kids[1]
+        subheadings = tuple(s.strip().lower() for s in str(end)[1:].split(",") if s.strip())
+        return Heading(self.vocabulary, label, explode=explode, major=major, subheadings=subheadings,
+                       span=self.span(meta.start_pos, meta.end_pos))
+
+    def r_heading_label(self, meta, kids):
+        if getattr(kids[0], "type", None) == "QUOTED":
+            label = " ".join(str(kids[0])[1:-1].split())
+        else:
+            label = ", ".join(" ".join(str(t) for t in words.tokens) for words in kids)
+        major = label.startswith("*")
+        label = label.lstrip("*").strip()
+        if not label:
+            raise self.error(codes.SYNTAX, "a heading needs a label before '/'", meta.start_pos,
+                             meta.end_pos)
+        return label, major
+
+    # -- limits --
+    def r_limit(self, meta, kids):
+        limit_tok, number_tok, _to, spec = kids
+        if str(limit_tok) != "limit":
+            self.note(codes.CAPITALISED, f"{str(limit_tok)!r} written in capitals", limit_tok.start_pos,
+                      limit_tok.end_pos)
+        child = LineRef(int(number_tok), span=self.tspan(number_tok))
+        parts = spec[1] if spec[0] == "and" else [spec]
+        filters = tuple(self._filter(part) for part in parts)
+        return Limit(child, filters, span=self.span(meta.start_pos, meta.end_pos))
+
+    def r_limit_or(self, meta, kids):
+        items = kids[0::2]
+        return ("or", items, meta.start_pos, meta.end_pos)
+
+    def r_limit_and(self, meta, kids):
+        flat = []
+        for item in kids[0::2]:
+            flat.extend(item[1] if item[0] == "and" else [item])
+        return ("and", flat, meta.start_pos, meta.end_pos)
+
+    def r_limit_words(self, meta, kids):
+        return ("words", " ".join(str(k) for k in kids), meta.start_pos, meta.end_pos)
+
+    def r_limit_quoted(self, meta, kids):
+        return ("words", str(kids[0])[1:-1].strip(), kids[0].start_pos, kids[0].end_pos)
+
+    def r_limit_kv(self, meta, kids):
+        return ("kv", str(kids[0]), kids[0].start_pos, kids[0].end_pos)
+
+    def _filter(self, part) -> Filter:
+        kind_, payload, start, end = part
+        raw = self.source.text[start:end]
+        span = self.span(start, end)
+        if kind_ == "or":
+            classified = [self._classify(p) for p in payload]
+            kinds = {k for k, _ in classified}
+            if len(kinds) > 1:
+                raise self.error(codes.BAD_LIMIT, f"limit alternatives of different kinds in {raw!r}",
+                                 start, end)
+            values = tuple(v for _, vs in classified for v in vs)
+            return Filter(kinds.pop(), values, raw, span=span)  # type: ignore[arg-type]
+        if kind_ == "and":
+            raise self.error(codes.BAD_LIMIT, f"nested 'and' inside a limit alternative: {raw!r}",
+                             start, end)
+        kind, values = self._classify(part)
+        return Filter(kind, values, raw, span=span)  # type: ignore[arg-type]
+
+    def _classify(self, part) -> tuple[str, tuple[str, ...]]:
+        kind_, payload, start, end = part
+        if kind_ == "kv":
+            key, _, value = payload.partition("=")
+            key, value = key.strip().lower(), value.strip().strip('"').strip()
+            if key in ("yr", "ed", "dt", "dc", "ez", "da"):
+                m = re.fullmatch(r"(\d{4,8})\s*(?:-\s*(\d{4,8}|current))?", value, re.I)
+                if not m:
+                    raise self.error(codes.BAD_LIMIT, f"cannot read the range {value!r} (expected "
+                                     "e.g. 2000-Current or 19460101-20160830)", start, end)
+                first, last = m.group(1), (m.group(2) or m.group(1)).lower()
+                return ("year" if key == "yr" else "entry-date"), (first, last)
+            self.note(codes.OTHER_LIMIT, f"limit {payload!r} kept as written", start, end)
+            return "other", (payload,)
+        if kind_ in ("or", "and"):
+            raise self.error(codes.BAD_LIMIT, "nested limit groups are not supported", start, end)
+        text = " ".join(payload.split())
+        low = text.lower()
+        lang = low.removesuffix(" language").strip()
+        if lang in _LANGUAGES:
+            return "language", (lang,)
+        if low in ("human", "humans"):
+            return "humans", ("humans",)
+        if low in ("animal", "animals"):
+            return "animals", ("animals",)
+        if low in ("abstracts", "abstract"):
+            return "abstracts", ("abstracts",)
+        if low in ("embase", "medline", "psycinfo", "psycinfo journals"):
+            return "database", (low,)
+        if "maximizes" in low or "best balance" in low or "minimizes" in low:
+            return "clinical-query", (text,)
+        if low in _PUBLICATION_TYPES:
+            return "publication-type", (low,)
+        if _AGE_WORDS.search(low):
+            return "age-group", (text,)
+        self.note(codes.OTHER_LIMIT, f"limit {text!r} is not in trawl's table of known limits; kept "
+                  "as written", start, end)
+        return "other", (text,)
+
+    def r_remove_duplicates(self, meta, kids):
+        tok, number = kids
+        self.note(codes.SESSION_COMMAND, f"'{' '.join(str(tok).split())} {number}' is an Ovid session "
+                  f"command; read as line {number} (in one database it changes nothing)",
+                  tok.start_pos, number.end_pos)
+        return LineRef(int(number), span=self.tspan(number))
+
+
+_DOLLAR = re.compile(r"\$(\d*)")
+
+
+def normalise_wildcards(text: str) -> str:
+    """Ovid ``$``/``$N``/trailing ``:`` → the canonical ``*``/``*N`` (see ast.py)."""
+    text = _DOLLAR.sub(lambda m: "*" + m.group(1), text)
+    if text.endswith(":") and len(text) > 1:
+        text = text[:-1] + "*"
+    return text

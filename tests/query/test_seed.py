@@ -1,0 +1,47 @@
+"""The seed strategy: the printed text's defects are reported, the corrected text is clean."""
+
+from __future__ import annotations
+
+from conftest import SEED
+
+from trawl.query import analyse, parse_strategy, to_ovid
+from trawl.query.ast import Heading
+from trawl.query.diagnostics import Severity
+
+PUBLISHED = (SEED / "as-published.txt").read_text(encoding="utf-8")
+CORRECTED = (SEED / "strategy.ovid").read_text(encoding="utf-8")
+
+
+def test_as_published_reports_the_parenthesis_and_every_lost_symbol():
+    result = analyse(PUBLISHED)
+    errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
+    assert [(d.code, d.line, d.column) for d in errors] == [("OVID002", 2, 34)]
+    assert "unmatched ')'" in errors[0].message
+    assert errors[0].fix is not None and "before 'peer'" in errors[0].fix
+    lost = [(d.line, d.column) for d in result.diagnostics if d.code == "CLEAN001"]
+    expected = [
+        (n, col)
+        for n, line in enumerate(PUBLISHED.splitlines(), start=1)
+        for col, ch in enumerate(line, start=1)
+        if ch == "\ufffd"
+    ]
+    assert lost == expected and len(lost) == 34
+    assert result.strategy is None
+
+
+def test_fix_output_parses_clean_and_means_the_corrected_strategy():
+    fixed = analyse(PUBLISHED).fixed
+    repaired = parse_strategy(fixed)
+    corrected = parse_strategy(CORRECTED)
+    assert len(repaired.statements) == len(corrected.statements) == 49
+    differing = [a.number for a, b in zip(repaired.statements, corrected.statements, strict=True)
+                 if a != b]
+    # The one editorial correction (CORRECTIONS.md): line 1 is the heading Peer Group/.
+    assert differing == [1]
+    assert corrected.statements[0].expr == Heading("mesh", "Peer Group")
+
+
+def test_corrected_strategy_has_no_diagnostics_and_round_trips():
+    result = analyse(CORRECTED)
+    assert result.diagnostics == []
+    assert parse_strategy(to_ovid(result.strategy)) == result.strategy
