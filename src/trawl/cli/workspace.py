@@ -44,7 +44,7 @@ def init(
 def _open(workspace: Path):
     from trawl.store import Store
 
-    return Store.open(workspace)
+    return Store.open(workspace, upgrade=False)
 
 
 def _check_format(fmt: str) -> None:

@@ -81,8 +81,12 @@ class Store:
         timeout: float = 30.0,
         clock: Callable[[], str] = utc_now,
         codec: str = "zlib",
+        upgrade: bool = True,
     ):
-        """Prefer :meth:`create` / :meth:`open`, which check whether the file should exist."""
+        """Prefer :meth:`create` / :meth:`open`, which check whether the file should exist.
+
+        ``upgrade=False`` leaves the schema as it is (auditing must not change what it audits).
+        """
         self.path = Path(path)
         self._clock = clock
         self._codec = codec
@@ -95,7 +99,10 @@ class Store:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.execute("PRAGMA synchronous=FULL")
-            migrate.upgrade(self._conn, after_each=self._log_migration)
+            if upgrade:
+                migrate.upgrade(self._conn, after_each=self._log_migration)
+            else:
+                self._conn.execute("SELECT seq FROM chain_head").fetchone()
         except sqlite3.DatabaseError as exc:
             raise TrawlError(
                 Diagnostic.of(STORE_MISSING, f"{self.path}: not a usable trawl store ({exc})")

@@ -34,15 +34,25 @@ GUARDS = (
 
 
 class _Problems:
+    """Findings, reported log first (the chain, its head, its guards), then rows, each by seq."""
+
     def __init__(self) -> None:
-        self.items: list[tuple[int | None, int, str]] = []
+        self.items: list[tuple[int, int | None, int, str]] = []
+        self.rows = False  # set once the log itself has been checked
 
     def add(self, seq: int | None, message: str) -> None:
-        self.items.append((seq, len(self.items), message))
+        self.items.append((int(self.rows), seq, len(self.items), message))
 
     def ordered(self) -> list[tuple[int | None, str]]:
-        key = sorted(self.items, key=lambda t: (t[0] is None, t[0] or 0, t[1]))
-        return [(seq, msg) for seq, _, msg in key]
+        key = sorted(self.items, key=lambda t: (t[0], t[1] is None, t[1] or 0, t[2]))
+        return [(seq, msg) for _, seq, _, msg in key]
+
+
+def _short(value: Any) -> str:
+    """A value for a message: hashes shortened, everything else repr'd."""
+    if isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value):
+        return value[:12] + "…"
+    return repr(value)
 
 
 class _Replay:
@@ -165,6 +175,7 @@ def verify(conn: sqlite3.Connection, *, expect_head: str | None = None) -> Verif
     replay = _Replay(bad)
     last_seq, last_hash = _check_chain(conn, bad, replay, checked)
     _check_head(conn, bad, last_seq, last_hash, expect_head)
+    bad.rows = True
     _check_runs(conn, bad, replay, checked)
     _check_pages(conn, bad, replay, checked)
     _check_payloads(conn, bad, replay, checked)
@@ -204,7 +215,8 @@ def _check_chain(conn, bad: _Problems, replay: _Replay, checked) -> tuple[int, s
         count += 1
         where = f"event {seq} ({kind})"
         if seq != expected:
-            bad.add(seq, f"{where}: expected seq {expected}: events are missing or renumbered")
+            gone = f"event {expected}" if seq == expected + 1 else f"events {expected}-{seq - 1}"
+            bad.add(expected, f"{gone} missing before {where} (deleted or renumbered)")
         if prev != prev_hash:
             bad.add(seq, f"{where}: prev_hash does not match the hash of the event before it")
         if P.event_hash(seq, time, run_id, kind, payload, prev) != digest:
@@ -264,13 +276,17 @@ def _check_runs(conn, bad: _Problems, replay: _Replay, checked) -> None:
             continue
         for col in cols:
             if values[col] != expected[col]:
-                bad.add(expected["last_seq"], f"runs row {run_id}: {col} is {values[col]!r} but "
-                        f"its events say {expected[col]!r}")  # fmt: skip
+                seq = expected["started_seq" if col in _STARTED else "last_seq"]
+                bad.add(seq, f"runs row {run_id}: {col} is {_short(values[col])} but its events "
+                        f"say {_short(expected[col])}")  # fmt: skip
     for run_id, expected in replay.runs.items():
         if run_id not in seen:
             bad.add(expected["started_seq"], f"run {run_id}: started by event "
                     f"{expected['started_seq']} but missing from runs (deleted)")  # fmt: skip
     checked["runs"] = len(seen)
+
+
+_STARTED = ("kind", "source", "params", "tool_version", "started_at", "started_seq")
 
 
 def _check_pages(conn, bad: _Problems, replay: _Replay, checked) -> None:
@@ -286,8 +302,8 @@ def _check_pages(conn, bad: _Problems, replay: _Replay, checked) -> None:
             continue
         for col in cols:
             if values[col] != expected[col]:
-                bad.add(expected["stored_seq"], f"pages row {page_id}: {col} is {values[col]!r} "
-                        f"but its events say {expected[col]!r}")  # fmt: skip
+                bad.add(expected["stored_seq"], f"pages row {page_id}: {col} is "
+                        f"{_short(values[col])} but its events say {_short(expected[col])}")  # fmt: skip
         for col in ("response_seq", "file_seq"):
             seq = values[col]
             if seq is None:
@@ -330,7 +346,8 @@ def _check_payloads(conn, bad: _Problems, replay: _Replay, checked) -> None:
                   "stored_seq": stored_seq}  # fmt: skip
         for key, value in actual.items():
             if value != expected[key]:
-                bad.add(seq, f"{where}: {key} is {value!r} but its events say {expected[key]!r}")
+                bad.add(seq, f"{where}: {key} is {_short(value)} but its events say "
+                        f"{_short(expected[key])}")  # fmt: skip
     for digest, expected in replay.payloads.items():
         if digest not in seen:
             bad.add(expected["stored_seq"], f"payload {digest[:12]}…: stored by event "
@@ -357,8 +374,8 @@ def _check_records(conn, bad: _Problems, replay: _Replay, checked) -> None:
         else:
             for key in ("content_sha256", "page_id", "payload_sha256", "stored_seq"):
                 if values[key] != expected[key]:
-                    bad.add(seq, f"{where}: {key} is {values[key]!r} but its events say "
-                            f"{expected[key]!r}")  # fmt: skip
+                    bad.add(seq, f"{where}: {key} is {_short(values[key])} but its events "
+                            f"say {_short(expected[key])}")  # fmt: skip
         if values["payload_sha256"] not in replay.payloads:
             bad.add(seq, f"{where}: its raw payload {values['payload_sha256'][:12]}… is unknown")
         try:
