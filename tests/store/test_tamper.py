@@ -339,7 +339,7 @@ TAMPERING: dict[str, tuple[Callable, str]] = {
     "edit a run's status": (edit_run_status, "status"),
     "edit a run's checkpoint": (edit_checkpoint, "checkpoint"),
     "edit an event": (edit_event, "hash does not match its contents"),
-    "delete an event in the middle": (delete_middle_event, "missing or renumbered"),
+    "delete an event in the middle": (delete_middle_event, "deleted or renumbered"),
     "delete the last events": (delete_last_events, "events deleted"),
     "delete the last events and move the head": (delete_last_events_and_fix_head, "accounts"),
     "reorder two events": (swap_two_events, "hash does not match"),
