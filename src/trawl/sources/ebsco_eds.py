@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from trawl.query.diagnostics import Diagnostic
 from trawl.sources.base import (
     ApiClient,
     Applied,
@@ -26,7 +27,7 @@ from trawl.sources.base import (
     split_name,
     to_int,
 )
-from trawl.sources.http import HarvestError, Req
+from trawl.sources.http import AUTH_REFUSED, AuthError, HarvestError, Req, auth_message
 from trawl.store.record import Record
 
 SESSION_ERRORS = ('"104"', '"107"', '"108"', '"109"', "ErrorNumber\":104", "ErrorNumber\":108",
@@ -60,9 +61,16 @@ class Client(ApiClient):
                 "x-sessionToken": self.session_token or "", "Accept": "application/json"}
 
     def open_session(self) -> None:
-        auth = self.send(Req("POST", f"{self.base}/authservice/rest/uidauth", json={
-            "UserId": self.env_value("EDS_USER"), "Password": self.env_value("EDS_PASSWORD"),
-            "InterfaceId": "trawl"}, headers={"Accept": "application/json"}), json_body).value
+        try:
+            auth = self.send(Req("POST", f"{self.base}/authservice/rest/uidauth", json={
+                "UserId": self.env_value("EDS_USER"), "Password": self.env_value("EDS_PASSWORD"),
+                "InterfaceId": "trawl"}, headers={"Accept": "application/json"}), json_body).value
+        except HarvestError as exc:
+            if "1102" not in str(exc):  # EDS says "invalid credentials" with a 400, not a 401
+                raise
+            raise AuthError(Diagnostic.of(AUTH_REFUSED, auth_message(
+                self.card.name, 400, self.card.auth.required_env, self.env,
+                "ErrorCode 1102 Invalid Credentials"))) from None
         self.auth_token = auth["AuthToken"]
         params = {"profile": self.env_value("EDS_PROFILE"), "guest": "n"}
         if self.env_value("EDS_ORG"):

@@ -47,6 +47,11 @@ SECRET_PARAMS = frozenset({"api_key", "apikey", "apiKey", "key", "token", "instt
 REDACTED = "<redacted>"
 
 
+def is_secret_name(name: str) -> bool:
+    """Whether an environment variable holds a credential (its value must never be written)."""
+    return any(part in name.upper() for part in ("KEY", "SECRET", "TOKEN", "PASSWORD", "_USER"))
+
+
 class BadPayload(ValueError):
     """A 200 answer whose body cannot be read (truncated, malformed): retried like a 5xx."""
 
@@ -244,7 +249,7 @@ class Http:
         limiter = self.limiter(source, per_second)
         auth_env = list(auth_env)
         throttles = set(throttle_statuses)
-        secrets = [self.env.get(name, "") for name in auth_env]
+        secrets = [self.env.get(name, "") for name in auth_env if is_secret_name(name)]
         described = req.describe(secrets)
 
         def attempt() -> Fetched[T]:
@@ -264,7 +269,7 @@ class Http:
                 raise _Retryable(f"HTTP {status}",
                                  parse_retry_after(response.headers.get("Retry-After")))
             if status in (401, 403):
-                raise AuthError(Diagnostic.of(AUTH_REFUSED, _auth_message(
+                raise AuthError(Diagnostic.of(AUTH_REFUSED, auth_message(
                     source, status, auth_env, self.env, _snippet(response, secrets))))
             if status >= 400:
                 raise HarvestError(Diagnostic.of(HARVEST_STOPPED, _redact(
@@ -320,7 +325,7 @@ def _redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-def _auth_message(source: str, status: int, auth_env: list[str], env: Mapping[str, str],
+def auth_message(source: str, status: int, auth_env: list[str], env: Mapping[str, str],
                   detail: str) -> str:
     unset = [name for name in auth_env if not env.get(name)]
     if unset:

@@ -1,0 +1,282 @@
+"""The harvest loop: a source's pages, one committed transaction each, resumable at any point.
+
+For each source: render the strategy in the source's dialect (``trawl.dialects``), fold the
+review's cutoff and language limit in as the source allows (`ApiClient.prepare`), start a run,
+and store every page with ``Store.add_page(checkpoint=...)`` — payload, records, events and the
+state to continue from, all or nothing. A crash, a kill or a fault that outlasts the retries loses
+at most the page in flight; ``resume=True`` picks the run up at its checkpoint. Re-running is
+idempotent: the store knows a record it already holds from that source ("known"); new ones are
+counted and logged as new.
+
+Where a source cannot apply a limit, the run records that (``params.applied``) and the records
+are filtered here, after harvest; every removal is logged with the reason and the record ids
+(the raw page, with everything the source sent, stays in the store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from trawl.query.diagnostics import Diagnostic, TrawlError, register
+from trawl.sources.base import ApiClient, Applied, Limits, language_codes
+from trawl.sources.cards import Source, base_url, get_card
+from trawl.sources.http import AuthError, HarvestError, Http
+from trawl.store.record import Record
+
+NO_QUERY = register(
+    "HARVEST005", "error",
+    "No query for a source: the strategy could not be rendered and review.toml gives none.",
+)
+EXPORT_ONLY = register(
+    "HARVEST006", "info", "A source is searched by a person and imported from an export file.",
+)
+NOTHING_TO_RESUME = register(
+    "HARVEST007", "error", "--resume found no unfinished run for a source.",
+)
+
+
+class Progress(Protocol):
+    def start(self, source: str) -> None: ...
+    def page(self, source: str, records: int, total: int | None) -> None: ...
+    def finish(self, source: str, status: str) -> None: ...
+
+
+class QuietProgress:
+    def start(self, source: str) -> None:
+        pass
+
+    def page(self, source: str, records: int, total: int | None) -> None:
+        pass
+
+    def finish(self, source: str, status: str) -> None:
+        pass
+
+
+@dataclass
+class SourceResult:
+    """How one source's harvest went (the summary table's row)."""
+
+    source: str
+    status: str  # complete | resumable | failed | export | skipped
+    run_id: int | None = None
+    pages: int = 0
+    records: int = 0  # records stored this run (new + known)
+    new: int = 0
+    known: int = 0
+    filtered: int = 0  # removed after harvest because the source could not apply a limit
+    reported_total: int | None = None
+    seconds: float = 0.0
+    note: str = ""
+    applied: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What will be sent to one source."""
+
+    name: str  # the review's name for the source (records and runs carry it)
+    card: Source
+    query: str
+    params: dict[str, Any]
+    diagnostics: list[dict] = field(default_factory=list)
+    query_param: str | None = None
+    strategy_sha256: str | None = None
+
+
+def client_for(card: Source, http: Http, *, source_name: str | None = None,
+               review_base_url: str | None = None, env: Mapping[str, str] | None = None,
+               page_size: int | None = None) -> ApiClient:
+    """The API client module ``trawl.sources.<card.client>`` for a card with the api route."""
+    if card.route != "api" or not card.client:
+        raise TrawlError(Diagnostic.of(
+            EXPORT_ONLY, f"{source_name or card.name}: {card.label} has no API route; "
+            f"import its export with `trawl import`"))
+    module = importlib.import_module(f"trawl.sources.{card.client}")
+    url = base_url(card, source_name=source_name, review_base_url=review_base_url, env=env)
+    return module.Client(card, http, url, env=env, page_size=page_size, source_name=source_name)
+
+
+def plan_for(review, name: str, *, query: str | None = None) -> Plan:
+    """Render the review's strategy for source ``name`` (a key of ``[sources]`` or a card name)."""
+    config = review.sources.get(name) if review is not None else None
+    card = get_card(config.connector or name if config is not None else name)
+    target = config.target if config is not None else card.dialect
+    extra = dict(config.model_extra or {}) if config is not None else {}
+    if query is not None or extra.get("query"):
+        return Plan(name, card, query if query is not None else str(extra["query"]),
+                    dict(extra.get("params") or {}))
+    if review is None:
+        raise TrawlError(Diagnostic.of(NO_QUERY, f"{name}: give a query (no review.toml)"))
+    text = review.strategy_path.read_text(encoding="utf-8")
+    try:
+        from trawl.dialects import get_dialect
+        from trawl.query import parse_strategy
+    except ImportError as exc:  # the compiler is not installed in this checkout yet
+        raise TrawlError(Diagnostic.of(NO_QUERY, f"{name}: cannot render the strategy ({exc}); "
+                                       f"set [sources.{name}] query in review.toml")) from None
+    strategy = parse_strategy(text, database=review.database)
+    rendering = get_dialect(target).render(strategy, review)
+    errors = [d for d in rendering.diagnostics if str(d.severity) == "error"]
+    if errors:
+        raise TrawlError(errors[0])
+    return Plan(name, card, rendering.query, dict(rendering.api_params),
+                [d.to_json() for d in rendering.diagnostics], rendering.query_param,
+                hashlib.sha256(text.encode()).hexdigest())
+
+
+def limits_of(review) -> Limits:
+    if review is None:
+        return Limits()
+    return Limits(start=review.start, cutoff=review.cutoff, languages=tuple(review.languages))
+
+
+def filter_after(records: list[Record], limits: Limits, applied: Applied
+                 ) -> tuple[list[Record], list[dict]]:
+    """Apply the limits a source could not: returns (kept, removed-with-reason).
+
+    A record is removed only when it provably falls outside: a date after the cutoff (or a year
+    after the cutoff's year), or languages none of which is allowed. Undated records and records
+    without a language are kept — losing them silently would be worse.
+    """
+    kept: list[Record] = []
+    removed: list[dict] = []
+    allowed = {c.lower() for lang in limits.languages for c in language_codes(lang)}
+    for rec in records:
+        reason = None
+        if applied.filter_date_after and limits.cutoff:
+            if rec.published and rec.published > limits.cutoff:
+                reason = f"published {rec.published} after the cutoff {limits.cutoff}"
+            elif rec.published is None and rec.year and rec.year > limits.cutoff.year:
+                reason = f"year {rec.year} after the cutoff {limits.cutoff}"
+            elif limits.start and rec.published and rec.published < limits.start:
+                reason = f"published {rec.published} before the start {limits.start}"
+        if reason is None and applied.filter_language_after and allowed and rec.languages:
+            if not any(lang.lower() in allowed for lang in rec.languages):
+                reason = f"language {', '.join(rec.languages)} not in {', '.join(limits.languages)}"
+        if reason:
+            removed.append({"accession": rec.accession, "doi": rec.doi, "reason": reason})
+        else:
+            kept.append(rec)
+    return kept, removed
+
+
+def _unfinished_run(store, name: str):
+    for run in reversed(store.runs(source=name)):
+        if run.kind != "harvest":
+            continue
+        if run.status in ("resumable", "failed", "running"):
+            return run
+        return None  # the latest harvest finished: nothing to resume
+    return None
+
+
+def harvest_source(store, plan: Plan, limits: Limits, http: Http, *, resume: bool = False,
+                   review_base_url: str | None = None, env: Mapping[str, str] | None = None,
+                   progress: Progress | None = None, max_pages: int | None = None,
+                   page_size: int | None = None) -> SourceResult:
+    """Harvest one source into ``store``; returns its summary row, raises nothing it can report.
+
+    Auth errors and faults that outlast the retries end the run (failed / resumable) and come
+    back as the row's status and note; the caller decides the exit code.
+    """
+    progress = progress or QuietProgress()
+    env = os.environ if env is None else env
+    card = plan.card
+    if card.route != "api":
+        return SourceResult(plan.name, "export", note=f"import its export ({card.platform})")
+    client = client_for(card, http, source_name=plan.name, review_base_url=review_base_url,
+                        env=env, page_size=page_size)
+    client.query_param = plan.query_param  # type: ignore[attr-defined]
+    query, params, applied = client.prepare(plan.query, plan.params, limits)
+    started = time.monotonic()
+    state: dict | None = None
+    if resume:
+        run = _unfinished_run(store, plan.name)
+        if run is None:
+            raise TrawlError(Diagnostic.of(
+                NOTHING_TO_RESUME, f"{plan.name}: no unfinished harvest to resume; "
+                "run `trawl harvest` without --resume"))
+        if run.status != "running":
+            run = store.resume_run(run.id)
+        state = run.checkpoint
+        query = run.params.get("query", query)
+        params = run.params.get("api_params", params)
+    else:
+        run = store.start_run(kind="harvest", source=plan.name, params={
+            "query": query, "api_params": params, "connector": card.name,
+            "dialect": card.dialect, "endpoint": client.base, "limits": {
+                "start": str(limits.start) if limits.start else None,
+                "cutoff": str(limits.cutoff) if limits.cutoff else None,
+                "languages": list(limits.languages)},
+            "applied": applied.to_json(), "strategy_sha256": plan.strategy_sha256,
+            "diagnostics": [d.get("code") for d in plan.diagnostics],
+            "page_size": client.page_size, "rate_per_second": card.rate_for(env)})
+        if applied.filter_date_after or applied.filter_language_after:
+            store.log_event("limits applied after harvest", {
+                "date": applied.filter_date_after, "language": applied.filter_language_after,
+                "why": f"{card.label} cannot apply them exactly at the source"}, run_id=run.id)
+    result = SourceResult(plan.name, "running", run_id=run.id, applied=applied.to_json())
+    client.log = lambda kind, payload: store.log_event(kind, payload, run_id=run.id)
+
+    def lookup(sha: str) -> bytes | None:
+        try:
+            return store.payload(sha)
+        except Exception:  # noqa: BLE001 - not stored (or scrubbed differently): search again
+            return None
+
+    client.payload_lookup = lookup
+    totals: list[int] = []
+    progress.start(plan.name)
+    try:
+        for page in client.pages(query, params, state):
+            kept, removed = filter_after(page.records, limits, applied)
+            res = store.add_page(run.id, payload=page.payload, media_type=page.media_type,
+                                 records=kept, request=page.request, response=page.response,
+                                 checkpoint=page.checkpoint)
+            if removed:
+                store.log_event("records filtered", {"page_sha256": res.payload_sha256,
+                                                     "removed": removed}, run_id=run.id)
+            result.pages += 1
+            result.records += len(kept)
+            result.new += len(res.new)
+            result.known += len(res.known)
+            result.filtered += len(removed)
+            if page.reported_total is not None:
+                if totals and page.reported_total != totals[-1]:
+                    store.log_event("total changed", {"before": totals[-1],
+                                                      "now": page.reported_total}, run_id=run.id)
+                totals.append(page.reported_total)
+            progress.page(plan.name, len(kept), page.reported_total)
+            if max_pages is not None and result.pages >= max_pages \
+                    and not page.checkpoint.get("done"):
+                result.status, result.note = "resumable", f"stopped after {max_pages} pages"
+                break
+        else:
+            result.status = "complete"
+    except AuthError as exc:
+        result.status, result.note = "failed", str(exc)
+    except HarvestError as exc:
+        result.status, result.note = "resumable", str(exc)
+    except KeyboardInterrupt:
+        store.finish_run(run.id, status="resumable", note="interrupted")
+        progress.finish(plan.name, "resumable")
+        raise
+    result.reported_total = totals[-1] if totals else None
+    result.seconds = time.monotonic() - started
+    finished = store.finish_run(run.id, status=result.status, reported_total=result.reported_total,
+                                note=result.note or None)
+    expected = result.reported_total
+    if result.status == "complete" and expected is not None \
+            and finished.retrieved + result.filtered < expected:
+        store.log_event("shortfall", {"reported_total": expected, "retrieved": finished.retrieved,
+                                      "filtered": result.filtered}, run_id=run.id)
+        result.note = (f"{card.label} announced {expected} records; "
+                       f"received {finished.retrieved + result.filtered}")
+    progress.finish(plan.name, result.status)
+    return result
