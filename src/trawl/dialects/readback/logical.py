@@ -365,13 +365,15 @@ class Capabilities:
     near_fields: frozenset[str] | None = None  # concepts proximity may search, None = any
     near_no_and: bool = False  # no AND inside proximity operands (WoS §4)
     ordered_near: bool = True  # ordered proximity beyond adjacency
+    filters: frozenset[str] = frozenset({"language", "year"})  # limits it has query text for
 
 
 CAPABILITIES: dict[str, Capabilities] = {
     # pubmed.md §4: only *, >= 4 characters before it; §6 proximity: plain words, ti/tiab/ad.
     "pubmed": Capabilities("mesh", optional_wildcard=False, single_wildcard=False, min_stem=4,
                            near_plain_only=True, near_fields=_fs("ti", "ab", "kw"),
-                           ordered_near=False),
+                           ordered_near=False,
+                           filters=_fs("language", "year", "publication-type")),
     # scopus.md §6: * and ? (one character); no zero-or-one; no headings (§2, §10.9).
     "scopus": Capabilities(None, optional_wildcard=False),
     # wos.md §6: * ? $, >= 3 characters before; §4 no AND in NEAR operands, no ordered NEAR.
@@ -400,7 +402,7 @@ def _project(form: LF, caps: Capabilities) -> LF:
         return _project_heading(form, caps)
     if tag == "text":
         return _project_text(form, caps)
-    if tag == "filter" and form[1] not in ("language", "year"):
+    if tag == "filter" and form[1] not in caps.filters:
         return ("any", "filter")
     return form
 
