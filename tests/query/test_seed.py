@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import SEED
-
 from trawl.query import analyse, parse_strategy, to_ovid
 from trawl.query.ast import Heading
 from trawl.query.diagnostics import Severity

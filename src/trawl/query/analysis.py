@@ -8,6 +8,7 @@ point into the text the user gave. `parse_strategy` is the strict form for calle
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from trawl.query import checks, codes
 from trawl.query.ast import Span, Statement, Strategy
@@ -80,3 +81,18 @@ def parse_strategy(text: str, *, database: str = "ovid-medline") -> Strategy:
     if result.strategy is None:
         raise TrawlError(result.errors[0])
     return result.strategy
+
+
+def read_strategy(path: Path) -> str:
+    """A strategy file's text (UTF-8, with or without BOM); a byte that is not UTF-8 is a TrawlError
+    naming its line and column rather than a silent U+FFFD."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise TrawlError(Diagnostic.of(
+            codes.NOT_UTF8, f"{Path(path).name} is not UTF-8: byte 0x{data[exc.start]:02X} cannot be "
+            "read (save the file as UTF-8)", line=line, column=column)) from None

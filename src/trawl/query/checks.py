@@ -30,7 +30,8 @@ from trawl.query.ast import (
 from trawl.query.diagnostics import Diagnostic
 
 MIN_STEM = 3  # letters before an unlimited truncation symbol; 'co*' (2) matches far too much
-_ONE_LETTER_WILDCARD = re.compile(r"^[A-Za-z]\?")
+# Field suffixes that search controlled indexing, not the words of the text (ovid.md §2, §8).
+CONTROLLED_FIELDS = frozenset({"sh", "xm", "fs", "pt", "hw", "mh", "mf", "id", "rn", "nm", "lg", "la"})
 
 
 def _at(span: Span) -> dict:
@@ -39,6 +40,15 @@ def _at(span: Span) -> dict:
 
 def _free_text(node: Node) -> bool:
     return isinstance(node, Term | Phrase | Near)
+
+
+def _searches_free_text(node: Node) -> bool:
+    """True when some word under ``node`` is searched in the text, not in controlled indexing."""
+    if isinstance(node, Fielded):
+        return not set(node.fields) <= CONTROLLED_FIELDS and _searches_free_text(node.child)
+    if isinstance(node, Bool):
+        return any(_searches_free_text(c) for c in node.children)
+    return _free_text(node)
 
 
 def _words(node: Node) -> Iterator[Term]:
@@ -84,9 +94,10 @@ def _term_warnings(term: Term) -> list[Diagnostic]:
             out.append(Diagnostic.of(codes.SHORT_STEM, f"'{term.text}': a stem of {len(stem)} "
                                      f"letter{'s' if len(stem) != 1 else ''} before '*' matches far too "
                                      "many words", **_at(term.span)))
-    if _ONE_LETTER_WILDCARD.match(term.text):
-        out.append(Diagnostic.of(codes.WILDCARD_AFTER_ONE_LETTER, f"'{term.text}': Ovid does not accept "
-                                 "'?' after a single letter", **_at(term.span)))
+    letters = re.sub(r"[^A-Za-z0-9]", "", term.text)
+    if re.search(r"[?#]", term.text) and len(letters) <= 2:
+        out.append(Diagnostic.of(codes.SHORT_WILDCARD_WORD, f"'{term.text}': a wildcard in a word of "
+                                 f"{len(letters)} letters matches many unrelated words", **_at(term.span)))
     return out
 
 
@@ -110,7 +121,7 @@ def _bool_warnings(node: Bool) -> list[Diagnostic]:
     out = []
     if node.op == "not":
         right = node.children[1]
-        if any(_free_text(sub) for sub in walk(right)):
+        if _searches_free_text(right):
             out.append(Diagnostic.of(codes.NOT_FREE_TEXT, "'not' followed by free text excludes every "
                                      "record that merely mentions it; prefer subject headings or "
                                      "the 'X not (X and Y)' form", **_at(right.span)))
@@ -126,6 +137,18 @@ def _bool_warnings(node: Bool) -> list[Diagnostic]:
     if len(refs) != len(set(refs)):
         out.append(Diagnostic.of(codes.THIN_COMBINATION, f"the same line is combined twice in '{node.op}'",
                                  **_at(node.span)))
+    elif len(refs) > 2 and refs != sorted(refs):
+        out.append(Diagnostic.of(codes.UNORDERED_COMBINATION, f"lines combined out of order: "
+                                 f"{f' {node.op} '.join(map(str, refs))}", **_at(node.span)))
+    seen: set[Node] = set()
+    for child in node.children:
+        if isinstance(child, LineRef):
+            continue
+        if child in seen:
+            text = " ".join(t.text for t in _words(child)) or type(child).__name__
+            out.append(Diagnostic.of(codes.REPEATED_OPERAND, f"'{text[:40]}' appears twice in this "
+                                     f"'{node.op}' list", **_at(child.span)))
+        seen.add(child)
     return out
 
 

@@ -108,8 +108,6 @@ def _repair_characters(text: str, diags: list[Diagnostic]) -> list[Chars]:
                                            f"U+{ord(ch):04X} {unicodedata.name(ch, 'space')} read as a space",
                                            fix=" ", **where))
                 current.append((" ", (line_no, col)))
-            elif ch == "\t":
-                current.append((" ", (line_no, col)))
             elif ch in _INVISIBLE:
                 diags.append(Diagnostic.of(codes.INVISIBLE,
                                            f"invisible U+{ord(ch):04X} {unicodedata.name(ch, '')} removed",
@@ -149,8 +147,6 @@ _FOOTER = re.compile(
     r"|(?:fig(?:ure)?|table)\.?\s*\d+\b.*|copyright\b.*|©.*)\s*$", re.I)
 _LEGEND = re.compile(r"^\s*key\s*:", re.I)
 _NUMBERED = re.compile(r"^\s*(\d+)(?:[.):]|(?=\s)|$)\s*")
-_COUNT_WIDE = re.compile(r"(?:\s{2,}|\s*\t)\(?\d{1,3}(?:,\d{3})+\)?\s*$|\s{2,}\(?\d+\)?\s*$|\s\(\d[\d,]*\)\s*$")
-_COUNT_COLUMN = re.compile(r"\s+\(?\d[\d,]*\)?\s*$")
 _OPERATOR_START = re.compile(r"^(?:or|and|not|adj\d*)\s", re.I)
 _OPERATOR_END = re.compile(r"\s(?:or|and|not|adj\d*)$", re.I)
 _CENTRAL = re.compile(r"^\s*#\d+\s|mesh descriptor|explode all trees|\bnear/\d", re.I)
@@ -162,9 +158,9 @@ def _text(chars: Chars) -> str:
 
 def _strip(chars: Chars) -> Chars:
     start, end = 0, len(chars)
-    while start < end and chars[start][0] == " ":
+    while start < end and chars[start][0] in " \t":
         start += 1
-    while end > start and chars[end - 1][0] == " ":
+    while end > start and chars[end - 1][0] in " \t":
         end -= 1
     return chars[start:end]
 
@@ -207,7 +203,8 @@ def _is_numbered(candidates: list[Chars]) -> bool:
 
 
 def _continuation_like(candidates: list[Chars]) -> int:
-    return sum(1 for chars in candidates if _text(chars)[:1] == " " and not _NUMBERED.match(_text(chars)))
+    return sum(1 for chars in candidates
+               if _text(chars)[:1] in (" ", "\t") and not _NUMBERED.match(_text(chars)))
 
 
 def clean(text: str) -> Cleaned:
@@ -217,7 +214,6 @@ def clean(text: str) -> Cleaned:
 
     # Pass 1: drop layout lines (headers, banners, footers, field keys), remember a results column.
     candidates: list[Chars] = []
-    results_column = False
     in_legend = False
     for chars in physical:
         line_text = _text(chars)
@@ -233,7 +229,6 @@ def clean(text: str) -> Cleaned:
             in_legend = True
             diags.append(Diagnostic.of(codes.LEGEND, f"field key removed: {line_text.strip()[:60]!r}", **where))
         elif _HEADER.match(line_text):
-            results_column = results_column or bool(re.search(r"results|hits", line_text, re.I))
             diags.append(Diagnostic.of(codes.HEADER, f"header removed: {line_text.strip()!r}", **where))
         elif _BANNER.match(line_text):
             diags.append(Diagnostic.of(codes.HEADER, f"banner removed: {line_text.strip()[:60]!r}", **where))
@@ -250,7 +245,7 @@ def clean(text: str) -> Cleaned:
         return Cleaned((), tuple(diags), False)
 
     numbered = _is_numbered(candidates)
-    statements = (_split_numbered(candidates, results_column, diags) if numbered
+    statements = (_split_numbered(candidates, diags) if numbered
                   else _split_unnumbered(candidates, diags))
     if statements and not numbered:
         first = statements[0].origin[0]
@@ -263,21 +258,41 @@ def clean(text: str) -> Cleaned:
 
 def _leading(chars: Chars, diags: list[Diagnostic]) -> Chars:
     stripped = _strip(chars)
-    if chars and chars[0][0] == " " and stripped:
+    if chars and chars[0][0] in " \t" and stripped:
         line, col = chars[0][1]
         diags.append(Diagnostic.of(codes.LEADING_SPACE, "leading whitespace removed",
                                    line=line, column=col, end_column=stripped[0][1][1]))
     return stripped
 
 
-def _drop_count(chars: Chars, pattern: re.Pattern[str], diags: list[Diagnostic]) -> Chars:
+_TRAILING_NUMBER = re.compile(r"(\s+)(\(?\d[\d,]*\)?)\s*$")
+
+
+def _drop_count(chars: Chars, wide_columns: bool, diags: list[Diagnostic]) -> Chars:
+    """Remove a hit count after a statement, but never a number that may be a line reference.
+
+    A trailing number is a count when it cannot be an operand: it is in parentheses or has
+    thousands separators, or it follows a field suffix, a heading slash, ')' or a quote; or, in a
+    paste laid out in columns, it is set off by a tab or several spaces. It is never a count when
+    an operator comes before it (``5 and 6``).
+    """
     text = _text(chars)
-    m = pattern.search(text)
-    if not m or not text[: m.start()].strip():
+    m = _TRAILING_NUMBER.search(text)
+    if not m:
         return chars
-    line, col = chars[m.start()][1]
-    diags.append(Diagnostic.of(codes.HIT_COUNT, f"hit count {m.group().strip()!r} removed",
-                               line=line, column=col, end_column=chars[-1][1][1] + 1))
+    before = text[: m.start()].rstrip()
+    if not before or _OPERATOR_END.search(" " + before) or before.lower().endswith(("limit", " to")):
+        return chars
+    count, gap = m.group(2), m.group(1)
+    if not (
+        count.startswith("(") or "," in count
+        or before.endswith((".", "/", ")", "]", '"'))
+        or (wide_columns and ("\t" in gap or len(gap) >= 2))
+    ):
+        return chars
+    line, col = chars[m.start(2)][1]
+    diags.append(Diagnostic.of(codes.HIT_COUNT, f"hit count {count!r} removed",
+                               line=line, column=col, end_column=chars[m.end(2) - 1][1][1] + 1))
     return _strip(chars[: m.start()])
 
 
@@ -290,17 +305,15 @@ def _join(head: Chars, tail: Chars, diags: list[Diagnostic]) -> Chars:
     return head + [(" ", (line, col + 1))] + tail
 
 
-def _split_numbered(candidates: list[Chars], results_column: bool,
-                    diags: list[Diagnostic]) -> list[SourceLine]:
+def _split_numbered(candidates: list[Chars], diags: list[Diagnostic]) -> list[SourceLine]:
     out: list[tuple[int, Chars]] = []
     pending: tuple[int, Origin] | None = None  # a number alone on its line
     expected = 1
-    count_pattern = _COUNT_COLUMN if results_column else _COUNT_WIDE
     for raw in candidates:
         text = _text(raw)
         m = _NUMBERED.match(text)
         number = int(m.group(1)) if m else None
-        indented = text[:1] == " "
+        indented = text[:1] in (" ", "\t")
         starts_statement = number is not None and (
             number == expected or (number > expected - 1 and not indented and pending is None))
         if starts_statement:
@@ -315,14 +328,14 @@ def _split_numbered(candidates: list[Chars], results_column: bool,
             if not body:
                 pending = (number, raw[0][1])
                 continue
-            body = _drop_count(body, count_pattern, diags)
+            body = _drop_count(body, True, diags)
             if pending is not None:
                 diags.append(Diagnostic.of(codes.NUMBER_ALONE, f"number {pending[0]} has no statement",
                                            line=pending[1][0], column=pending[1][1]))
                 pending = None
             out.append((number, body))
         elif pending is not None:
-            body = _drop_count(_strip(raw), count_pattern, diags)
+            body = _drop_count(_strip(raw), True, diags)
             diags.append(Diagnostic.of(codes.NUMBER_ALONE, f"statement number {pending[0]} stands alone "
                                        f"on line {pending[1][0]}; joined with line {raw[0][1][0]}",
                                        line=pending[1][0], column=pending[1][1]))
@@ -330,7 +343,7 @@ def _split_numbered(candidates: list[Chars], results_column: bool,
             pending = None
         elif out:
             number_, head = out[-1]
-            out[-1] = (number_, _join(head, _drop_count(_strip(raw), count_pattern, diags), diags))
+            out[-1] = (number_, _join(head, _drop_count(_strip(raw), True, diags), diags))
         else:
             diags.append(Diagnostic.of(codes.STRAY_TEXT, f"ignored before statement 1: {text.strip()[:60]!r}",
                                        line=raw[0][1][0], column=1))

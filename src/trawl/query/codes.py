@@ -33,8 +33,6 @@ LEADING_SPACE = register("CLEAN013", _I, "leading whitespace removed")
 LEGEND = register("CLEAN014", _I, "field-abbreviation key ('key: mp = ...') removed")
 MISSING_PERIOD = register("CLEAN015", _I, "field suffix without its closing period ('.ti,ab') read as '.ti,ab.'")
 STRAY_TEXT = register("CLEAN016", _I, "text before the first numbered statement ignored")
-NUMBER_GAP = register("CLEAN017", _W, "statement numbers are not consecutive")
-UNNUMBERED = register("CLEAN018", _I, "statements carry no numbers: they are numbered by position")
 SPACE_BEFORE_FIELD = register("CLEAN019", _I, "space between a term and its field suffix ignored")
 
 # ---- errors -------------------------------------------------------------------------------
@@ -56,10 +54,13 @@ BAD_LIMIT = register("OVID015", _E, "a limit whose value cannot be read")
 NOT_OVID = register("OVID016", _E, "the text is not Ovid syntax (e.g. Cochrane Library CENTRAL '#1 MeSH descriptor')")
 EMPTY_STRATEGY = register("OVID017", _E, "no search statements found")
 EMPTY_PHRASE = register("OVID018", _E, "empty quoted phrase")
+NOT_UTF8 = register("OVID019", _E, "the strategy file is not UTF-8 text")
 
 # ---- notes on understood syntax -----------------------------------------------------------
 SESSION_COMMAND = register("OVID101", _I, "Ovid session command 'remove duplicates from N' read as line N")
 OTHER_LIMIT = register("OVID102", _W, "limit not in trawl's table of known limits; kept as written")
+UNNUMBERED = register("OVID103", _I, "statements carry no numbers: they are numbered by position")
+NUMBER_GAP = register("OVID104", _W, "statement numbers are not consecutive")
 
 # ---- search-quality warnings (PRESS) -------------------------------------------------------
 SHORT_STEM = register("PRESS001", _W, "truncation stem too short to be meaningful (e.g. 'co*')")
@@ -69,7 +70,9 @@ NOT_FREE_TEXT = register("PRESS005", _W, "'not' excludes by free text: relevant 
 ORPHAN = register("PRESS006", _W, "orphan line: no later line uses it, so it does not reach the final result")
 SUFFIX_ON_LAST = register("PRESS007", _W, "the field suffix applies only to the last operand; the others are searched in .mp.")
 NO_SUFFIX = register("PRESS008", _I, "free text without a field suffix: Ovid searches the multi-purpose fields (.mp.)")
-WILDCARD_AFTER_ONE_LETTER = register("PRESS009", _W, "'?' after a single letter: Ovid rejects it (e.g. 'f?etal')")
+SHORT_WILDCARD_WORD = register("PRESS009", _W, "a wildcard in a word of one or two letters (e.g. 'V?Q') matches many unrelated words")
 CAPITALISED = register("PRESS010", _I, "operator or command written in capitals")
 REPEATED_WORD = register("PRESS011", _W, "the same word twice in a row (copy-and-paste slip?)")
 THIN_COMBINATION = register("PRESS012", _W, "a combination that names one line only, or the same line twice")
+REPEATED_OPERAND = register("PRESS013", _W, "the same term twice in one 'or'/'and' list")
+UNORDERED_COMBINATION = register("PRESS014", _I, "a combination lists its lines out of order (harder to check)")
