@@ -157,10 +157,24 @@ def author(name: str) -> Author | None:
     return Author(family=name)
 
 
-def authors(names: Iterable[str]) -> list[Author]:
+def author_given_first(name: str) -> Author | None:
+    """``Björn A. Blomberg`` (Lens, OpenAlex): the last word is the family name.
+
+    Only for producers that document given-first full names; a comma still means
+    ``Surname, Given``.
+    """
+    name = " ".join(name.split()).strip(" ;,")
+    if not name or "," in name:
+        return author(name)
+    given, _, family = name.rpartition(" ")
+    return Author(family=family, given=given or None)
+
+
+def authors(names: Iterable[str], given_first: bool = False) -> list[Author]:
+    read = author_given_first if given_first else author
     out = []
     for n in names:
-        a = author(n)
+        a = read(n)
         if a is not None:
             out.append(a)
     return out

@@ -1,7 +1,7 @@
 """EndNote tagged import format (``.enw``, "Refer/BibIX"): one ``%X value`` line per field.
 
-``%0`` (reference type) opens a record and records are separated by a blank line
-(formats.md §9). Google Scholar's "EndNote" citation export and AIS eLibrary write it.
+``%0`` (reference type) should open a record and records are separated by a blank line
+(formats.md §9); some writers (AIS eLibrary) leave ``%0`` out, so a blank line also ends a record. Google Scholar's "EndNote" citation export and AIS eLibrary write it.
 ``%M`` is the accession number, ``%R`` the DOI; lines without a ``%`` tag continue the field before.
 """
 
@@ -18,14 +18,20 @@ _TAG = re.compile(r"^%([0-9A-Z@!#$&()*+^~\]>|?])\s?(.*)$")
 
 
 def looks_like(head: str) -> bool:
-    return head.lstrip("\ufeff \r\n").startswith("%0 ")
+    lines = [x for x in head.lstrip("\ufeff").split("\n", 12)[:12] if x.strip()]
+    return len(lines) >= 2 and all(_TAG.match(x) for x in lines[:2])
 
 
 def _records(lines: list[str]) -> Iterator[tuple[int, int, dict[str, list[str]]]]:
     number, start, rec, tag = 0, 0, None, None
     for i, line in enumerate(lines, 1):
         m = _TAG.match(line)
-        if m and m.group(1) == "0":
+        if not line.strip():
+            if rec:
+                yield number, start, rec
+            rec = None
+            continue
+        if m and (rec is None or m.group(1) == "0" and "0" in rec):
             if rec:
                 yield number, start, rec
             number, start, rec = number + 1, i, {}

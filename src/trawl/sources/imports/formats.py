@@ -13,10 +13,12 @@ import re
 from trawl.query.diagnostics import Diagnostic, TrawlError
 
 from . import (
+    bibtex,
     embase_csv,
     endnote_xml,
     enw,
     medline,
+    other_csv,
     ovid,
     pop_csv,
     ris,
@@ -77,16 +79,22 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
                  embase_csv.parse, "text/csv"),
     ExportFormat("pop-csv", "Publish or Perish CSV (Google Scholar)", pop_csv.looks_like,
                  pop_csv.parse, "text/csv"),
+    ExportFormat("bibtex", "BibTeX (Scopus, Web of Science, EBSCOhost, Zotero)", bibtex.looks_like,
+                 bibtex.parse, "application/x-bibtex"),
+    ExportFormat("csv", "CSV of another database or tool (Cochrane, EBSCOhost, Google Scholar, "
+                 "IEEE, Lens, OpenAlex, PubMed, Springer, Covidence, Rayyan, Zotero)",
+                 other_csv.looks_like, other_csv.parse, "text/csv"),
 )}
 
 # Files that are recognisably something else: say what, and what to export instead.
-_NOT_RECORDS = (
-    (re.compile(r"^Timespan:", re.MULTILINE), "a Web of Science citation report (a table of "
-     "citation counts), not a record export: export the records as Plain text or Tab-delimited"),
-    (re.compile(r"<PubmedArticleSet|<!DOCTYPE PubmedArticleSet"), "PubMed XML, which trawl does "
-     "not read: export from PubMed with 'Save → PubMed format' (.nbib) instead"),
-    (re.compile(r"^Report Information from ProQuest", re.MULTILINE), "a ProQuest text report, "
-     "which trawl does not read: export from ProQuest as RIS instead"),
+_RECOGNISED = (
+    (NOT_A_RECORD_EXPORT, re.compile(r"^Timespan:", re.MULTILINE), "a Web of Science citation "
+     "report (a table of citation counts), not a record export: export the records as Plain text "
+     "or Tab-delimited"),
+    (UNKNOWN_FORMAT, re.compile(r"<PubmedArticleSet|<!DOCTYPE PubmedArticleSet"), "PubMed XML, "
+     "which trawl does not read: save from PubMed as 'PubMed format' (.nbib) instead"),
+    (UNKNOWN_FORMAT, re.compile(r"^Report Information from ProQuest", re.MULTILINE), "a ProQuest "
+     "plain-text report, which trawl does not read: export from ProQuest as RIS instead"),
 )
 
 
@@ -95,9 +103,9 @@ def detect(head: str, file_name: str) -> ExportFormat:
     for fmt in FORMATS.values():
         if fmt.sniff(head):
             return fmt
-    for pattern, what in _NOT_RECORDS:
+    for code, pattern, what in _RECOGNISED:
         if pattern.search(head[:8192]):
-            raise TrawlError(Diagnostic.of(NOT_A_RECORD_EXPORT, f"{file_name} is {what}"))
+            raise TrawlError(Diagnostic.of(code, f"{file_name} is {what}"))
     first = _first_line(head)[:60]
     raise TrawlError(Diagnostic.of(
         UNKNOWN_FORMAT, f"{file_name}: not an export format trawl reads (it starts {first!r}); "
