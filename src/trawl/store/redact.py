@@ -146,9 +146,12 @@ def _variants(secret: str) -> set[str]:
     return {secret, quote(secret, safe=""), quote_plus(secret)}
 
 
-def scrub(data: bytes | str, secrets: Iterable[str] = ()) -> bytes | str:
-    """``data`` with every occurrence of a secret value (plain or URL-encoded) replaced."""
-    values = set(secrets) | environment_secrets()
+def scrub(data: bytes | str, secrets: Iterable[str] = (), *, environment: bool = True):
+    """``data`` with every occurrence of a secret value (plain or URL-encoded) replaced.
+
+    The secrets are ``secrets`` plus, unless ``environment=False``, :func:`environment_secrets`.
+    """
+    values = set(secrets) | (environment_secrets() if environment else set())
     values = {v for v in values if v and len(v) >= 4}
     if not values:
         return data

@@ -23,7 +23,7 @@ from trawl.store.canonical import canonical_json, sha256_hex, utc_now
 from trawl.store.identity import identity_key
 from trawl.store.models import RUN_STATUSES, Event, PageResult, Run, StoredRecord, VerifyResult
 from trawl.store.record import Record
-from trawl.store.redact import redact, scrub
+from trawl.store.redact import environment_secrets, redact, scrub
 from trawl.store.rows import COLUMNS, derive, record_data
 
 STORE_MISSING = register(
@@ -428,9 +428,13 @@ class Store:
         request = redact(dict(request), found=found) if request is not None else None
         response = redact(dict(response), found=found) if response is not None else None
         file = redact(dict(file), found=found) if file is not None else None
-        raw = scrub(bytes(payload), found)
+        found |= environment_secrets()
+        raw = scrub(bytes(payload), found, environment=False)
         digest = sha256_hex(raw)
-        cp_text = scrub(canonical_json(dict(checkpoint)), found) if checkpoint is not None else None
+        cp_text = None
+        if checkpoint is not None:
+            cp_text = scrub(canonical_json(dict(checkpoint)), found, environment=False)
+        records = [_without_secrets(r, found) for r in records]
         described = {"sha256": digest, "size": len(raw), "media_type": media_type}
 
         with self.transaction():
@@ -631,6 +635,17 @@ class Store:
 
         with self._lock:
             return verify(self._conn, expect_head=expect_head)
+
+
+def _without_secrets(record: Record, secrets: set[str]) -> Record:
+    """The record, or a copy with secret-named URL parameters and secret values replaced.
+
+    Parsers copy links out of responses (Scopus's ``prism:url`` ...), and a link may carry the key.
+    """
+    dump = record.model_dump(mode="json")
+    text = canonical_json(dump)
+    clean = scrub(canonical_json(redact(dump)), secrets, environment=False)
+    return record if clean == text else Record.model_validate_json(clean)
 
 
 def _run_from_row(row) -> Run:
