@@ -28,16 +28,20 @@ def test_as_published_reports_the_parenthesis_and_every_lost_symbol():
     assert result.strategy is None
 
 
+def test_line_one_is_the_heading_whose_slash_was_lost():
+    result = analyse(PUBLISHED)
+    [hint] = [d for d in result.diagnostics if d.code == "PRESS015"]
+    assert (hint.line, hint.fix) == (1, "Peer Group/")
+    assert parse_strategy(CORRECTED).statements[0].expr == Heading("mesh", "Peer Group")
+
+
 def test_fix_output_parses_clean_and_means_the_corrected_strategy():
     fixed = analyse(PUBLISHED).fixed
-    repaired = parse_strategy(fixed)
+    repaired = analyse(fixed)
+    assert repaired.errors == []
     corrected = parse_strategy(CORRECTED)
-    assert len(repaired.statements) == len(corrected.statements) == 49
-    differing = [a.number for a, b in zip(repaired.statements, corrected.statements, strict=True)
-                 if a != b]
-    # The one editorial correction (CORRECTIONS.md): line 1 is the heading Peer Group/.
-    assert differing == [1]
-    assert corrected.statements[0].expr == Heading("mesh", "Peer Group")
+    assert len(corrected.statements) == 49
+    assert repaired.strategy == corrected
 
 
 def test_corrected_strategy_has_no_diagnostics_and_round_trips():

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from trawl.query import checks, codes
-from trawl.query.ast import Span, Statement, Strategy
+from trawl.query.ast import Fielded, Phrase, Span, Statement, Strategy, Term, walk
 from trawl.query.clean import clean
 from trawl.query.diagnostics import Diagnostic, Severity, TrawlError
-from trawl.query.parser import ParsedLine, parse_line
+from trawl.query.parser import VOCABULARY, ParsedLine, parse_line
 from trawl.query.resolve import Line, resolve
 
 
@@ -60,6 +60,12 @@ def analyse(text: str, *, database: str = "ovid-medline", strict: bool = False) 
         body = result.fixed_text if result.fixed_text is not None else src.text
         fixed_lines.append(f"{number}. {body}" if cleaned.numbered else body)
 
+    for index, diag in _lost_heading_slashes(statements, diags, database):
+        diags.append(diag)
+        diags[:] = [d for d in diags if not (d.code == codes.NO_SUFFIX and d.line == diag.line)]
+        fixed_lines[index] = (f"{statements[index].number}. {diag.fix}" if cleaned.numbered
+                              else str(diag.fix))
+
     if not cleaned.statements and not any(d.code == codes.NOT_OVID for d in diags):
         diags.append(Diagnostic.of(codes.EMPTY_STRATEGY, "no search statements found", line=1, column=1))
     diags.extend(resolve(lines))
@@ -73,6 +79,51 @@ def analyse(text: str, *, database: str = "ovid-medline", strict: bool = False) 
     strategy = None if has_error else Strategy(tuple(statements), database=database)
     fixed = "\n".join(fixed_lines) + ("\n" if fixed_lines else "")
     return Analysis(strategy, diags, cleaned.text, fixed, statements)
+
+
+def _lost_heading_slashes(statements: list[Statement], diags: list[Diagnostic],
+                          database: str) -> list[tuple[int, Diagnostic]]:
+    """PRESS015: ``peer group`` alone on a line, where the author suffixes every other free-text
+    line, and the words are exactly a MeSH heading's name: the heading's '/' was lost in copying.
+
+    The evidence must be strong because ``trawl lint --fix`` applies this fix: only one such line,
+    at least three other free-text lines all with suffixes, and an exact (case-insensitive) match
+    with a heading's preferred name in the shipped vocabulary (not merely an entry term).
+    """
+    if VOCABULARY.get(database) != "mesh":
+        return []
+    bare = {d.line for d in diags if d.code == codes.NO_SUFFIX}
+    suffixed = sum(1 for s in statements
+                   if s.span.line not in bare and any(isinstance(n, Fielded) for n in walk(s.expr)))
+    candidates = [i for i, s in enumerate(statements) if s.span.line in bare]
+    if len(candidates) != 1 or suffixed < 3:
+        return []
+    index = candidates[0]
+    statement = statements[index]
+    expr = statement.expr
+    if not isinstance(expr, Term | Phrase) or (isinstance(expr, Phrase) and expr.quoted):
+        return []
+    words = [expr.text] if isinstance(expr, Term) else [w.text for w in expr.words]
+    if any(not w.replace("-", "").isalnum() for w in words):
+        return []
+    label = " ".join(words)
+    try:
+        from trawl.vocab import lookup
+    except ImportError:  # the vocabulary package is optional for the front end
+        return []
+    try:
+        mapping = lookup(label, source="mesh", target="mesh")
+    except ValueError:
+        return []
+    if mapping is None or not mapping.target_label or mapping.target_label.casefold() != label.casefold():
+        return []
+    heading = f"{mapping.target_label}/"
+    return [(index, Diagnostic.of(
+        codes.LOST_HEADING_SLASH,
+        f"'{label}' has no field suffix (Ovid would search .mp.) while every other free-text line "
+        f"has one, and it is exactly the MeSH heading '{mapping.target_label}': its '/' was "
+        "probably lost", line=statement.span.line, column=statement.span.column,
+        end_column=statement.span.end_column, fix=heading))]
 
 
 def parse_strategy(text: str, *, database: str = "ovid-medline") -> Strategy:
