@@ -1,0 +1,92 @@
+"""Crossref REST API ``query.bibliographic`` plus precise filters (crossref.md).
+
+Crossref has no Boolean, phrase, truncation or proximity syntax (crossref.md §1): the strategy
+becomes one relevance-ranked bag of its distinct words, and only the filters stay exact.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from trawl.dialects import codes
+from trawl.dialects.base import Dialect, Renderer
+from trawl.dialects.rendering import RenderedLine
+from trawl.dialects.wildcards import NONE
+from trawl.query.ast import Bool, Filter, Heading, Limit, LineRange, LineRef, walk
+
+
+class Crossref(Dialect):
+    name = "crossref"
+    label = "Crossref"
+    reference = "crossref.md"
+    HISTORY = None
+    FIELD_STYLE = "none"
+    WILDCARDS = NONE  # crossref.md §1: no truncation or wildcards
+    NOTES = ("Crossref ranks by relevance and ORs the words; screen the top N results and "
+             "report N (crossref.md §5)",)
+
+    def line_text(self, r: Renderer, node: Any) -> str:
+        words: list[str] = []
+        seen: set[str] = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, Filter):
+                r.filter(n)
+                continue
+            if isinstance(n, Bool) and n.op == "not":
+                if len(n.children) > 1:
+                    r.emit(codes.NOT_DROPPED, "Crossref cannot exclude words; the NOT part "
+                           "was dropped", n)
+                stack.append(n.children[0])
+                continue
+            if isinstance(n, Limit):
+                stack.extend(reversed([n.child, *n.filters]))
+                continue
+            if isinstance(n, LineRef | LineRange):
+                continue
+            if isinstance(n, Heading):
+                text = n.label
+            elif hasattr(n, "text"):
+                if "*" in n.text or "?" in n.text or "#" in n.text:
+                    r.emit(codes.WILDCARD_DROPPED, f"'{n.text}': truncation dropped", n)
+                text = n.text
+            else:
+                stack.extend(reversed([k for k in _children(n)]))
+                continue
+            for w in re.findall(r"[\w'’-]+", re.sub(r"\*\d*|[?#]", "", text)):
+                if w.casefold() not in seen and w.lower() not in ("and", "or", "not"):
+                    seen.add(w.casefold())
+                    words.append(w)
+        return " ".join(words)
+
+    def single_query(self, r: Renderer, node: Any, lines: list[RenderedLine]) -> str:
+        r.emit(codes.CROSSREF_BAG, "Crossref: Boolean, phrases, proximity and field suffixes "
+               "are lost; the query is the strategy's distinct words, ranked by relevance")
+        r.query_param = "query.bibliographic"  # crossref.md §1: recommended over query=
+        return self.line_text(r, node)
+
+    def has_entry_date_param(self) -> bool:
+        return True  # crossref.md §2: from-index-date / until-index-date
+
+    def date_params(self, r: Renderer, start: date | None, end: date | None,
+                    entry: bool) -> dict[str, str] | None:
+        names = ("from-index-date", "until-index-date") if entry else \
+            ("from-pub-date", "until-pub-date")
+        parts = [f"{names[0]}:{start.isoformat()}"] if start else []
+        if end:
+            parts.append(f"{names[1]}:{end.isoformat()}")
+        return {"filter": ",".join(parts)} if parts else None
+
+
+def _children(node: Any) -> list[Any]:
+    return [k for k in walk(node) if k is not node and _is_direct(node, k)]
+
+
+def _is_direct(parent: Any, kid: Any) -> bool:
+    for attr in ("children", "operands", "words"):
+        if any(k is kid for k in getattr(parent, attr, ())):
+            return True
+    return getattr(parent, "child", None) is kid
