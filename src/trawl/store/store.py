@@ -473,6 +473,7 @@ class Store:
                 {
                     "page_id": page_id,
                     "page": number,
+                    "events": {"request": request_seq, "response": response_seq, "file": file_seq},
                     "payload": {**described, "compression": self._codec, "new": payload_new},
                     "new": new,
                     "known": known,

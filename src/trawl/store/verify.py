@@ -66,7 +66,9 @@ class _Replay:
         self.records: dict[int, dict[str, Any]] = {}
         self.sightings: dict[tuple[int, int], tuple[str, str]] = {}
         self.migrations: dict[int, str] = {}
-        self.pending: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+        # seq -> (kind, run, payload sha256) of every request/response/file event, so a page's
+        # "records stored" event can be checked against the companions it names.
+        self.companions: dict[int, tuple[str, int | None, str | None]] = {}
 
     def apply(self, seq: int, time: str, run_id: int | None, kind: str, p: dict) -> None:
         where = f"event {seq} ({kind})"
@@ -113,8 +115,7 @@ class _Replay:
         elif kind == P.CHECKPOINT_SAVED:
             self.runs[run_id]["checkpoint"] = canonical_json(p["checkpoint"])
         elif kind in (P.REQUEST_SENT, P.RESPONSE_RECEIVED, P.FILE_IMPORTED):
-            if run_id is not None and "page" in p:
-                self.pending[(run_id, p["page"])][kind] = seq
+            self.companions[seq] = (kind, run_id, p.get("sha256"))
         elif kind == P.RECORDS_STORED:
             self._records_stored(seq, run_id, p, where)
         elif kind == P.SCHEMA_MIGRATED:
@@ -123,16 +124,28 @@ class _Replay:
     def _records_stored(self, seq, run_id, p, where) -> None:
         page_id, number, payload = p["page_id"], p["page"], p["payload"]
         digest = payload["sha256"]
-        described = self.pending.pop((run_id, number), {})
+        named = p["events"]
+        for role, kind in (("request", P.REQUEST_SENT), ("response", P.RESPONSE_RECEIVED),
+                           ("file", P.FILE_IMPORTED)):  # fmt: skip
+            other = named[role]
+            if other is None:
+                continue
+            companion = self.companions.get(other)
+            if companion is None or companion[:2] != (kind, run_id):
+                self.bad.add(seq, f"{where}: its {role} event {other} is not a {kind!r} "
+                             f"event of run {run_id}")  # fmt: skip
+            elif role != "request" and companion[2] != digest:
+                self.bad.add(other, f"event {other} ({kind}): names a different payload than "
+                             f"the page event {seq} stored")  # fmt: skip
         if page_id in self.pages:
             self.bad.add(seq, f"{where}: page {page_id} stored twice")
         self.pages[page_id] = {
             "run_id": run_id,
             "number": number,
             "payload_sha256": digest,
-            "request_seq": described.get(P.REQUEST_SENT),
-            "response_seq": described.get(P.RESPONSE_RECEIVED),
-            "file_seq": described.get(P.FILE_IMPORTED),
+            "request_seq": named["request"],
+            "response_seq": named["response"],
+            "file_seq": named["file"],
             "stored_seq": seq,
         }
         if digest not in self.payloads:
@@ -304,13 +317,6 @@ def _check_pages(conn, bad: _Problems, replay: _Replay, checked) -> None:
             if values[col] != expected[col]:
                 bad.add(expected["stored_seq"], f"pages row {page_id}: {col} is "
                         f"{_short(values[col])} but its events say {_short(expected[col])}")  # fmt: skip
-        for col in ("response_seq", "file_seq"):
-            seq = values[col]
-            if seq is None:
-                continue
-            row2 = conn.execute("SELECT payload FROM events WHERE seq = ?", (seq,)).fetchone()
-            if row2 is not None and json.loads(row2[0]).get("sha256") != values["payload_sha256"]:
-                bad.add(seq, f"event {seq}: names a different payload than page {page_id}")
     for page_id, expected in replay.pages.items():
         if page_id not in seen:
             bad.add(expected["stored_seq"], f"page {page_id}: stored by event "
