@@ -13,30 +13,45 @@ def register(app: typer.Typer) -> None:
     def report(
         workspace: Annotated[
             Path | None,
-            typer.Option("--workspace", "-w", help="Review workspace: review.toml (+ store.sqlite)."),
+            typer.Option(
+                "--workspace", "-w", help="Review workspace: review.toml (+ store.sqlite)."
+            ),
         ] = None,
         strategy: Annotated[
             Path | None,
-            typer.Option("--strategy", "-s",
-                         help="Strategy file; overrides the review's (e.g. the as-published text)."),
+            typer.Option(
+                "--strategy",
+                "-s",
+                help="Strategy file; overrides the review's (e.g. the as-published text).",
+            ),
         ] = None,
         out: Annotated[
             Path | None,
-            typer.Option("--out", "-o", help="Where to write it; '-' for standard output. "
-                         "Default: report.html / report.md in the workspace or here."),
+            typer.Option(
+                "--out",
+                "-o",
+                help="Where to write it; '-' for standard output. "
+                "Default: report.html / report.md in the workspace or here.",
+            ),
         ] = None,
         fmt: Annotated[
             str, typer.Option("--format", "-f", help="html (self-contained page) or md.")
         ] = "html",
         to: Annotated[
             str | None,
-            typer.Option("--to", help="Targets, comma-separated; 'all' or 'review'. "
-                         "Default: the review's sources, or all targets without a review."),
+            typer.Option(
+                "--to",
+                help="Targets, comma-separated; 'all' or 'review'. "
+                "Default: the review's sources, or all targets without a review.",
+            ),
         ] = None,
         generated: Annotated[
             str | None,
-            typer.Option("--generated", help="Fix the 'generated' timestamp (ISO 8601), for a "
-                         "report kept under version control."),
+            typer.Option(
+                "--generated",
+                help="Fix the 'generated' timestamp (ISO 8601), for a "
+                "report kept under version control.",
+            ),
         ] = None,
     ) -> None:
         """Write the validation report: strategy beside every rendering, diagnostics, runs,
@@ -64,17 +79,20 @@ def _build(workspace, strategy, out, fmt, to, generated):
         if Path("review.toml").is_file():
             workspace = Path(".")
         else:
-            raise TrawlError(Diagnostic.of(
-                REPORT_NO_STRATEGY,
-                "nothing to report on: give --workspace DIR or --strategy FILE",
-            ))
+            raise TrawlError(
+                Diagnostic.of(
+                    REPORT_NO_STRATEGY,
+                    "nothing to report on: give --workspace DIR or --strategy FILE",
+                )
+            )
     now = None
     if generated is not None:
         try:
             now = datetime.fromisoformat(generated.replace("Z", "+00:00"))
         except ValueError:
-            raise typer.BadParameter(f"--generated is not an ISO 8601 time: {generated!r}") \
-                from None
+            raise typer.BadParameter(
+                f"--generated is not an ISO 8601 time: {generated!r}"
+            ) from None
         if now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
     targets = to.split(",") if to else None

@@ -25,7 +25,8 @@ from typing import Any, Generic, Literal, TypeVar
 from trawl.query.diagnostics import CODES, Diagnostic, TrawlError, register
 
 REPORT_NO_STRATEGY = register(
-    "REPORT001", "error",
+    "REPORT001",
+    "error",
     "The report has no strategy to show: give --strategy FILE or a workspace whose review.toml "
     "names one.",
 )
@@ -89,6 +90,7 @@ class TargetRow:
     text: str | None  # the rendered line; None when the target gave none for it
     diagnostics: tuple[Diagnostic, ...] = ()
     hits: int | None = None  # counted or harvested hits for this line in this target's source
+    added: bool = False  # a line trawl added (the review's limits), not one of the strategy's
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class TargetView:
     query: str = ""
     queries: tuple[str, ...] = ()
     api_params: dict[str, str] = field(default_factory=dict)
+    query_param: str | None = None  # the API parameter the query goes into, when it matters
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -134,18 +137,25 @@ class RunView:
     status: str
     started: str
     finished: str
-    query: str  # the rendered query the run sent, or the imported file's name
+    query: str  # the query the run sent (harvest) or the person says they ran (import)
     reported_total: int | None
     retrieved: int | None
     note: str = ""
+    searched: str = ""  # the day the search was run: the import's "searched" date, else started
+    file: str = ""  # an import's file: "name (sha256 prefix)"
 
 
 @dataclass(frozen=True)
 class VerifyView:
+    """The store's own check of its hash chain and every row the chain describes."""
+
     ok: bool
     first_bad_seq: int | None
     reason: str
-    events: int | None = None
+    events: int | None = None  # the chain's length (its head's seq)
+    head: str = ""  # "SEQ:HASH": publish it, re-check later with --expect-head
+    problems: tuple[str, ...] = ()
+    checked: dict[str, int] = field(default_factory=dict)  # rows checked, per kind
 
 
 @dataclass(frozen=True)
@@ -264,7 +274,9 @@ def _attempt(what: str, fn: Callable[[], Part[T]]) -> Part[T]:
     except TrawlError as exc:
         return Part("not available", note=f"{what}: {exc}")
     except Exception as exc:  # noqa: BLE001 - the report must still be written; the cause is shown
-        return Part("not available", note=f"{what} could not be gathered: {type(exc).__name__}: {exc}")
+        return Part(
+            "not available", note=f"{what} could not be gathered: {type(exc).__name__}: {exc}"
+        )
 
 
 def _load_review(ws: Path | None):
@@ -287,11 +299,13 @@ def _strategy_path(ws: Path | None, review, strategy: str | Path | None) -> Path
     elif ws is not None and len(found := sorted(ws.glob("*.ovid"))) == 1:
         path = found[0]  # a workspace with only a strategy in it
     else:
-        raise TrawlError(Diagnostic.of(
-            REPORT_NO_STRATEGY,
-            "no strategy to report on: give --strategy FILE, or a workspace with a review.toml "
-            "(or exactly one *.ovid file)",
-        ))
+        raise TrawlError(
+            Diagnostic.of(
+                REPORT_NO_STRATEGY,
+                "no strategy to report on: give --strategy FILE, or a workspace with a review.toml "
+                "(or exactly one *.ovid file)",
+            )
+        )
     if not path.is_file():
         raise TrawlError(Diagnostic.of(REPORT_NO_STRATEGY, f"strategy file not found: {path}"))
     return path
@@ -303,9 +317,9 @@ def _read_text(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise TrawlError(Diagnostic.of(
-            REPORT_NO_STRATEGY, f"{path} is not UTF-8 text (line {line})", line=line
-        )) from None
+        raise TrawlError(
+            Diagnostic.of(REPORT_NO_STRATEGY, f"{path} is not UTF-8 text (line {line})", line=line)
+        ) from None
 
 
 def _analyse(path: Path, database: str):
@@ -316,8 +330,14 @@ def _analyse(path: Path, database: str):
         from trawl.query import analyse
     except ImportError as exc:
         lines = tuple(SourceLine(i, t, None) for i, t in enumerate(raw_lines, 1))
-        return StrategyView(str(path), database, lines, (), False,
-                            note=f"the query front end is not available ({exc})"), None
+        return StrategyView(
+            str(path),
+            database,
+            lines,
+            (),
+            False,
+            note=f"the query front end is not available ({exc})",
+        ), None
     analysis = analyse(text, database=database)
     resolved = analysis.strategy
     diagnostics = tuple(analysis.diagnostics)
@@ -333,18 +353,23 @@ def _analyse(path: Path, database: str):
     tail = tuple(d for d in diagnostics if d.line is None or d.line > len(raw_lines))
     if tail and lines:
         last = lines[-1]
-        lines = lines[:-1] + (SourceLine(last.lineno, last.text, last.statement,
-                                         last.diagnostics + tail),)
+        lines = lines[:-1] + (
+            SourceLine(last.lineno, last.text, last.statement, last.diagnostics + tail),
+        )
     n = len(resolved.statements) if resolved is not None else 0
     note = "" if resolved is not None else _error_note(diagnostics)
-    return StrategyView(str(path), database, lines, diagnostics, resolved is not None, n, note), resolved
+    return StrategyView(
+        str(path), database, lines, diagnostics, resolved is not None, n, note
+    ), resolved
 
 
 def _error_note(diagnostics: Iterable[Diagnostic]) -> str:
     errors = [d for d in diagnostics if d.severity == "error"]
     where = sorted({d.line for d in errors if d.line is not None})
     at = f" on line{'s' if len(where) > 1 else ''} {', '.join(map(str, where))}" if where else ""
-    return f"not rendered: the strategy has {len(errors)} error{'s' if len(errors) != 1 else ''}{at}"
+    return (
+        f"not rendered: the strategy has {len(errors)} error{'s' if len(errors) != 1 else ''}{at}"
+    )
 
 
 def _statement_lines(strategy) -> dict[int, int]:
@@ -364,7 +389,8 @@ def _sources(review) -> tuple[SourceInfo, ...]:
     if review is None:
         return ()
     return tuple(
-        SourceInfo(key, s.label, s.target, s.route, s.connector) for key, s in review.sources.items()
+        SourceInfo(key, s.label, s.target, s.route, s.connector)
+        for key, s in review.sources.items()
     )
 
 
@@ -376,9 +402,22 @@ def _all_targets() -> tuple[str, ...]:
 
 # ARCHITECTURE.md order, used when the dialects package does not list its targets yet.
 KNOWN_TARGETS = (
-    "ovid-medline", "ovid-embase", "ovid-psycinfo", "pubmed", "scopus", "wos", "cinahl",
-    "academic-search-elite", "embase", "google-scholar", "worldcat", "primo", "openalex",
-    "europepmc", "crossref", "semantic-scholar",
+    "ovid-medline",
+    "ovid-embase",
+    "ovid-psycinfo",
+    "pubmed",
+    "scopus",
+    "wos",
+    "cinahl",
+    "academic-search-elite",
+    "embase",
+    "google-scholar",
+    "worldcat",
+    "primo",
+    "openalex",
+    "europepmc",
+    "crossref",
+    "semantic-scholar",
 )
 
 
@@ -401,46 +440,63 @@ def _targets(requested: Iterable[str] | None, sources: tuple[SourceInfo, ...]) -
                 wanted.append(t)
     unknown = [t for t in wanted if t not in known]
     if unknown:
-        raise TrawlError(Diagnostic.of(
-            REPORT_BAD_TARGET,
-            f"unknown target {unknown[0]!r}; known targets: {', '.join(known)} (or 'all', 'review')",
-        ))
+        raise TrawlError(
+            Diagnostic.of(
+                REPORT_BAD_TARGET,
+                f"unknown target {unknown[0]!r}; known targets: {', '.join(known)} (or 'all', 'review')",
+            )
+        )
     return tuple(dict.fromkeys(wanted))
 
 
 def _render_all(targets, view: StrategyView, strategy, review, sources, hits):
-    from trawl.dialects import get_dialect
-
+    """Each target's view. A strategy with errors is rendered for none of them (its lines are
+    still shown); a renderer that is missing or fails costs its own target only."""
+    get_dialect, missing = None, ""
+    if strategy is not None:
+        try:
+            from trawl.dialects import get_dialect
+        except ImportError as exc:
+            missing = f"the renderers are not available ({exc})"
     out = []
     for target in targets:
         source = next((s for s in sources if s.target == target), None)
         label = source.label if source is not None else target
-        if strategy is None:
+        unrendered = _unrendered_rows(view)
+        if strategy is None:  # its lines, with the errors, are in the strategy section
             note = view.note or "not rendered: the strategy was not parsed"
-            out.append(TargetView(target, label, "not rendered", note,
-                                  rows=_unrendered_rows(view)))
+            out.append(TargetView(target, label, "not rendered", note))
+            continue
+        if get_dialect is None:
+            out.append(TargetView(target, label, "not available", missing, rows=unrendered))
             continue
         try:
             rendering = get_dialect(target).render(strategy, review=review)
         except TrawlError as exc:
-            out.append(TargetView(target, label, "not rendered", f"not rendered: {exc}",
-                                  rows=_unrendered_rows(view), general=(exc.diagnostic,)))
+            note = f"not rendered: {exc}"
+            out.append(
+                TargetView(
+                    target, label, "not rendered", note, rows=unrendered, general=(exc.diagnostic,)
+                )
+            )
             continue
         except (ImportError, AttributeError, NotImplementedError, KeyError) as exc:
-            out.append(TargetView(target, label, "not available",
-                                  f"the {target} renderer is not available ({exc})",
-                                  rows=_unrendered_rows(view)))
+            note = f"the {target} renderer is not available ({type(exc).__name__}: {exc})"
+            out.append(TargetView(target, label, "not available", note, rows=unrendered))
             continue
-        out.append(_target_view(target, label, rendering, strategy, view,
-                                hits.get(target, {})))
+        out.append(_target_view(target, label, rendering, strategy, view, hits.get(target, {})))
     return Part("ok", tuple(out))
 
 
 def _unrendered_rows(view: StrategyView) -> tuple[TargetRow, ...]:
     return tuple(
         TargetRow(line.statement or line.lineno, line.text, line.lineno, None)
-        for line in view.lines if line.text.strip()
+        for line in view.lines
+        if line.text.strip()
     )
+
+
+ADDED_LINE = "(added by trawl: the review's date and language limits)"
 
 
 def _target_view(target, label, rendering, strategy, view: StrategyView, hits: dict[int, int]):
@@ -465,14 +521,34 @@ def _target_view(target, label, rendering, strategy, view: StrategyView, hits: d
         number = st.number if st.number is not None else pos
         first = st.span.line if st.span.line > 0 else None
         last = max(st.span.end_line, first) if first is not None else None
-        written = (" ".join(source_text.get(i, "").strip() for i in range(first, last + 1))
-                   if first is not None else "")
-        rows.append(TargetRow(number, written, first, text_by_number.get(number),
-                              tuple(by_statement.get(number, ())), hits.get(number)))
+        written = (
+            " ".join(source_text.get(i, "").strip() for i in range(first, last + 1))
+            if first is not None
+            else ""
+        )
+        rows.append(
+            TargetRow(
+                number,
+                written,
+                first,
+                text_by_number.pop(number, None),
+                tuple(by_statement.get(number, ())),
+                hits.get(number),
+            )
+        )
+    for number, text in sorted(text_by_number.items()):  # lines trawl added (review limits)
+        rows.append(TargetRow(number, ADDED_LINE, None, text, (), hits.get(number), added=True))
     return TargetView(
-        target, label, "rendered", "", tuple(rows), tuple(general),
-        query=rendering.query, queries=tuple(getattr(rendering, "queries", ()) or ()),
+        target,
+        label,
+        "rendered",
+        "",
+        tuple(rows),
+        tuple(general),
+        query=rendering.query,
+        queries=tuple(getattr(rendering, "queries", ()) or ()),
         api_params=dict(getattr(rendering, "api_params", {}) or {}),
+        query_param=getattr(rendering, "query_param", None),
     )
 
 
@@ -519,8 +595,10 @@ def _open_store(path: Path | None) -> Part[Any]:
     if path is None:
         return Part("not run", note="no workspace: the report shows the strategy only")
     if not path.exists():
-        return Part("not run", note=f"no store yet ({path.name} does not exist): nothing harvested "
-                    "or imported")
+        return Part(
+            "not run",
+            note=f"no store yet ({path.name} does not exist): nothing harvested or imported",
+        )
     try:
         from trawl.store import Store
     except ImportError as exc:
@@ -565,9 +643,17 @@ def _attr(obj: Any, *names: str, default: Any = None) -> Any:
 
 
 def _when(value: Any) -> str:
+    """A time as ISO 8601 UTC to the second: what a person compares, without the noise."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
     if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
         return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return str(value)
 
@@ -575,20 +661,29 @@ def _when(value: Any) -> str:
 def _run_view(run, sources) -> RunView:
     params = _attr(run, "params", default={}) or {}
     source = str(_attr(run, "source", default=""))
-    query = (params.get("query") or params.get("rendered_query") or params.get("file")
-             or params.get("path") or "")
+    query = params.get("query") or params.get("rendered_query") or ""
+    if isinstance(query, list):  # a query split in parts for a length limit
+        query = "\n".join(map(str, query))
+    described = params.get("file")
+    file = ""
+    if isinstance(described, dict) and described.get("name"):
+        digest = str(described.get("sha256", ""))[:12]
+        file = f"{described['name']}" + (f" (sha256 {digest}…)" if digest else "")
+    started = _when(_attr(run, "started_at", "started"))
     return RunView(
         id=int(_attr(run, "id", default=0)),
         kind=str(_attr(run, "kind", default="")),
         source=source,
         target=target_of_source(source, sources, params),
         status=str(_attr(run, "status", default="")),
-        started=_when(_attr(run, "started", "started_at", "created")),
-        finished=_when(_attr(run, "finished", "finished_at", "ended")),
+        started=started,
+        finished=_when(_attr(run, "finished_at", "finished")),
         query=str(query),
         reported_total=_attr(run, "reported_total"),
         retrieved=_attr(run, "retrieved"),
         note=str(_attr(run, "note", default="") or ""),
+        searched=str(params.get("searched") or started[:10]),
+        file=file,
     )
 
 
@@ -617,13 +712,19 @@ def _verify(store, store_part: Part) -> Part[VerifyView]:
     if store is None:
         return _passthrough(store_part)
     result = store.verify()
-    events = _attr(result, "events", "checked", "count")
-    return Part("ok", VerifyView(
-        ok=bool(_attr(result, "ok")),
-        first_bad_seq=_attr(result, "first_bad_seq"),
-        reason=str(_attr(result, "reason", default="") or ""),
-        events=events if isinstance(events, int) else None,
-    ))
+    seq, digest = _attr(result, "head_seq"), _attr(result, "head_hash", default="")
+    return Part(
+        "ok",
+        VerifyView(
+            ok=bool(_attr(result, "ok")),
+            first_bad_seq=_attr(result, "first_bad_seq"),
+            reason=str(_attr(result, "reason", default="") or ""),
+            events=seq if isinstance(seq, int) else None,
+            head=f"{seq}:{digest}" if seq is not None and digest else "",
+            problems=tuple(_attr(result, "problems", default=()) or ()),
+            checked=dict(_attr(result, "checked", default={}) or {}),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -633,6 +734,63 @@ class PrismaView:
     counts: dict[str, Any]
     svg: str | None
     svg_note: str = ""
+
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        """The counts as (what, n) rows a person reads, in the diagram's order."""
+        return prisma_rows(self.counts)
+
+
+_PRISMA_LABELS = {
+    "records_identified": "Records identified from databases",
+    "duplicates_removed": "Duplicate records removed",
+    "automation_marked": "Records marked as ineligible by automation tools",
+    "records_removed_other": "Records removed for other reasons",
+    "records_screened": "Records screened",
+    "records_not_deduplicated": "Records stored after the last deduplication",
+}
+
+
+def prisma_rows(counts: dict[str, Any]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for db in counts.get("databases") or ():
+        reported = db.get("reported_total")
+        extra = f" (reported by the database: {reported})" if reported is not None else ""
+        rows.append(
+            (f"Records from {db.get('label') or db.get('source')}", f"{db.get('records')}{extra}")
+        )
+    labels = counts.get("automation_rule_labels") or {}
+    for key, label in _PRISMA_LABELS.items():
+        if key not in counts:
+            continue
+        rows.append((label, str(counts[key])))
+        if key == "automation_marked":
+            for rule, n in (counts.get("automation_by_rule") or {}).items():
+                if n:
+                    rows.append((f"\u2003of which {labels.get(rule, rule)}", str(n)))
+    dedup = counts.get("dedup")
+    if isinstance(dedup, dict):
+        rows.append(
+            (
+                "Deduplication run",
+                f"{dedup.get('run')} at {_when(dedup.get('at'))}, "
+                f"{dedup.get('clusters')} unique records",
+            )
+        )
+    elif "dedup" in counts:
+        rows.append(("Deduplication run", "not run yet"))
+    shown = {
+        "databases",
+        "automation_by_rule",
+        "automation_rule_hits",
+        "automation_rule_labels",
+        "dedup",
+        *_PRISMA_LABELS,
+    }
+    for key, value in counts.items():  # anything the PRISMA part adds later still shows
+        if key not in shown:
+            rows.append((key.replace("_", " "), str(value)))
+    return rows
 
 
 def _prisma(store, store_part: Part) -> Part[PrismaView]:
@@ -674,8 +832,12 @@ def _line_hits(store, runs: Part, sources) -> dict[str, dict[int, int]]:
             hits.setdefault(target, {}).update({int(k): int(v) for k, v in per_line.items()})
     if runs.ok:
         for run in runs.value:
-            if (run.kind == "harvest" and run.target and run.reported_total is not None
-                    and run.status == "complete"):
+            if (
+                run.kind == "harvest"
+                and run.target
+                and run.reported_total is not None
+                and run.status == "complete"
+            ):
                 hits.setdefault(run.target, {}).setdefault(FINAL_LINE, run.reported_total)
     return hits
 

@@ -46,23 +46,35 @@ def _counts(diagnostics: Iterable[Diagnostic]) -> str:
     return '<span class="counts">' + "".join(out) + "</span>"
 
 
-def _diag_list(diagnostics: Iterable[Diagnostic], *, show_target: bool = False) -> str:
+def _diag_list(
+    diagnostics: Iterable[Diagnostic], *, line: int | None = None, show_target: bool = False
+) -> str:
+    """Findings, each: severity, code, where, message, the code's one-line explanation, fix.
+
+    ``line`` is the line the list sits under: its number is not repeated, only the column.
+    """
     items = []
     for d in diagnostics:
         sev = str(d.severity)
         where = []
-        if d.line is not None:
-            where.append(f"line {d.line}" + (f", col {d.column}" if d.column is not None else ""))
+        if d.line is not None and d.line != line:
+            where.append(f"line {d.line}")
+        if d.column is not None:
+            where.append(f"col {d.column}")
         if show_target and d.target:
             where.append(d.target)
         summary = code_summary(d.code)
         items.append(
             f'<li class="diag {sev}" data-code="{_e(d.code)}" data-line="{_e(d.line)}">'
             f'<span class="sev">{_e(sev)}</span><span class="dcode">{_e(d.code)}</span>'
-            + (f'<span class="where">({_e("; ".join(where))})</span>' if where else "")
+            + (f'<span class="where">{_e(", ".join(where))}</span>' if where else "")
             + f'<span class="message">{_e(d.message)}</span>'
-            + (f'<span class="summary">{_e(d.code)}: {_e(summary)}</span>' if summary else "")
-            + (f'<span class="fix">Fix: <code>{_e(d.fix)}</code></span>' if d.fix else "")
+            + (f'<span class="fix">fix: <code>{_e(d.fix)}</code></span>' if d.fix else "")
+            + (
+                f'<span class="summary" title="{_e(d.code)}">{_e(summary)}</span>'
+                if summary
+                else ""
+            )
             + "</li>"
         )
     return '<ul class="diags">' + "".join(items) + "</ul>" if items else ""
@@ -80,9 +92,19 @@ def _part_note(part: Part) -> str:
 def render_html(data: ReportData) -> str:
     """The whole page for one ReportData."""
     body = [
-        _header(data), _toc(data), "<main>", _summary(data), _strategy(data), _renderings(data),
-        _crosswalk(data), _runs(data), _provenance(data), _prisma(data), _checklist(data),
-        "</main>", _footer(data),
+        _header(data),
+        _toc(data),
+        "<main>",
+        _summary(data),
+        _strategy(data),
+        _renderings(data),
+        _crosswalk(data),
+        _runs(data),
+        _provenance(data),
+        _prisma(data),
+        _checklist(data),
+        "</main>",
+        _footer(data),
     ]
     return (
         "<!DOCTYPE html>\n"
@@ -98,8 +120,11 @@ def render_html(data: ReportData) -> str:
 
 def _header(data: ReportData) -> str:
     s = data.strategy
-    meta = [("Review", data.review_name or "(no review.toml)"), ("Strategy", s.path),
-            ("Written for", s.database)]
+    meta = [
+        ("Review", data.review_name or "(no review.toml)"),
+        ("Strategy", s.path),
+        ("Written for", s.database),
+    ]
     if data.workspace:
         meta.append(("Workspace", data.workspace))
     if data.cutoff or data.start:
@@ -119,21 +144,29 @@ def _header(data: ReportData) -> str:
 
 
 def _toc(data: ReportData) -> str:
-    links = [("summary", "Summary"), ("strategy", "Strategy"), ("renderings", "Renderings"),
-             ("crosswalk", "Heading crosswalk"), ("runs", "Runs"), ("provenance", "Provenance"),
-             ("prisma-flow", "PRISMA flow"), ("prisma-s", "PRISMA-S checklist")]
+    links = [
+        ("summary", "Summary"),
+        ("strategy", "Strategy"),
+        ("renderings", "Renderings"),
+        ("crosswalk", "Heading crosswalk"),
+        ("runs", "Runs"),
+        ("provenance", "Provenance"),
+        ("prisma-flow", "PRISMA flow"),
+        ("prisma-s", "PRISMA-S checklist"),
+    ]
     return '<nav class="toc">' + "".join(f'<a href="#{a}">{_e(t)}</a>' for a, t in links) + "</nav>"
 
 
 def _summary(data: ReportData) -> str:
     s = data.strategy
     out = ['<section id="summary"><h2>Summary</h2>']
-    status = ("parsed" if s.parsed else "not parsed")
+    status = "parsed" if s.parsed else "not parsed"
     out.append(
         f"<p>Strategy: {s.statements if s.parsed else len(s.lines)} "
         f"{'statements' if s.parsed else 'lines'}, {_state('ok' if s.parsed else 'not rendered')} "
         f"{_e(status)}; front end {_counts(s.diagnostics)}"
-        + (f" &mdash; {_e(s.note)}" if s.note else "") + "</p>"
+        + (f" &mdash; {_e(s.note)}" if s.note else "")
+        + "</p>"
     )
     if data.provenance.ok:
         v = data.provenance.value
@@ -141,9 +174,11 @@ def _summary(data: ReportData) -> str:
     if not data.targets.ok:
         out.append(_part_note(data.targets))
     else:
-        out.append('<table class="targets"><thead><tr><th>Target</th><th>Source in the review'
-                   '</th><th>Status</th><th>Diagnostics</th><th class="num">Hits (final line)'
-                   "</th></tr></thead><tbody>")
+        out.append(
+            '<table class="targets"><thead><tr><th>Target</th><th>Source in the review'
+            '</th><th>Status</th><th>Diagnostics</th><th class="num">Hits (final line)'
+            "</th></tr></thead><tbody>"
+        )
         for t in data.targets.value:
             final = next((r.hits for r in reversed(t.rows) if r.hits is not None), None)
             src = data.source_for_target(t.target)
@@ -160,15 +195,20 @@ def _summary(data: ReportData) -> str:
 
 def _strategy(data: ReportData) -> str:
     s = data.strategy
-    out = ['<section id="strategy"><h2>Strategy as written</h2>',
-           f'<p>File <span class="code">{_e(s.path)}</span>, written for {_e(s.database)}. '
-           "Each line is shown exactly as in the file, with the front end's findings under it."
-           "</p>"]
+    out = [
+        '<section id="strategy"><h2>Strategy as written</h2>',
+        f'<p>File <span class="code">{_e(s.path)}</span>, written for {_e(s.database)}. '
+        "Each line is shown exactly as in the file, with the front end's findings under it."
+        "</p>",
+    ]
     if s.note:
-        out.append(f'<p class="note">{_state("not rendered" if not s.parsed else "ok")} '
-                   f"{_e(s.note)}</p>")
-    out.append('<table class="lines source"><thead><tr><th class="num">File line</th>'
-               '<th class="num">#</th><th>Ovid</th></tr></thead><tbody>')
+        out.append(
+            f'<p class="note">{_state("not rendered" if not s.parsed else "ok")} {_e(s.note)}</p>'
+        )
+    out.append(
+        '<table class="lines source"><thead><tr><th class="num">File line</th>'
+        '<th class="num">#</th><th>Ovid</th></tr></thead><tbody>'
+    )
     for ln in s.lines:
         out.append(
             f'<tr class="line{_worst(ln.diagnostics)}" id="src-{ln.lineno}" '
@@ -177,17 +217,21 @@ def _strategy(data: ReportData) -> str:
             f'<td class="code">{_e(ln.text)}</td></tr>'
         )
         if ln.diagnostics:
-            out.append(f'<tr class="diagnostics" data-line="{ln.lineno}"><td colspan="3">'
-                       f"{_diag_list(ln.diagnostics)}</td></tr>")
+            out.append(
+                f'<tr class="diagnostics" data-line="{ln.lineno}"><td colspan="3">'
+                f"{_diag_list(ln.diagnostics, line=ln.lineno)}</td></tr>"
+            )
     out.append("</tbody></table></section>")
     return "".join(out)
 
 
 def _renderings(data: ReportData) -> str:
-    out = ['<section id="renderings"><h2>Renderings, line by line</h2>',
-           "<p>Each database's search-history form beside the strategy as written. Diagnostics "
-           "sit under the line they concern; hits are counted per line where a line count was "
-           "run, or harvested for the final line.</p>"]
+    out = [
+        '<section id="renderings"><h2>Renderings, line by line</h2>',
+        "<p>Each database's search-history form beside the strategy as written. Diagnostics "
+        "sit under the line they concern; hits are counted per line where a line count was "
+        "run, or harvested for the final line.</p>",
+    ]
     if not data.targets.ok:
         out.append(_part_note(data.targets))
     else:
@@ -199,9 +243,11 @@ def _renderings(data: ReportData) -> str:
 
 def _target(t: TargetView) -> str:
     label = t.label if t.label != t.target else t.target
-    out = [f'<section class="target" id="target-{_e(t.target)}" data-target="{_e(t.target)}">'
-           f'<h3>{_e(label)} <span class="target-name">{_e(t.target)}</span> {_state(t.state)} '
-           f"{_counts(t.diagnostics)}</h3>"]
+    out = [
+        f'<section class="target" id="target-{_e(t.target)}" data-target="{_e(t.target)}">'
+        f'<h3>{_e(label)} <span class="target-name">{_e(t.target)}</span> {_state(t.state)} '
+        f"{_counts(t.diagnostics)}</h3>"
+    ]
     if t.note:
         out.append(f'<p class="note">{_e(t.note)}</p>')
     if t.general:
@@ -212,26 +258,43 @@ def _target(t: TargetView) -> str:
         '<th class="num">Hits</th></tr></thead><tbody>'
     )
     for r in t.rows:
-        rendered = (f'<td class="code rendered">{_e(r.text)}</td>' if r.text is not None
-                    else '<td class="missing">not rendered</td>')
+        rendered = (
+            f'<td class="code rendered">{_e(r.text)}</td>'
+            if r.text is not None
+            else '<td class="missing">not rendered</td>'
+        )
         out.append(
-            f'<tr class="line{_worst(r.diagnostics)}" data-statement="{r.statement}">'
-            f'<td class="num">{r.statement}</td><td class="code">{_e(r.source)}</td>{rendered}'
+            f'<tr class="line{_worst(r.diagnostics)}{" added" if r.added else ""}" '
+            f'data-statement="{r.statement}"><td class="num">{r.statement}</td>'
+            f'<td class="{"missing" if r.added else "code"}">{_e(r.source)}</td>{rendered}'
             f'<td class="num">{_e(r.hits if r.hits is not None else "")}</td></tr>'
         )
         if r.diagnostics:
-            out.append(f'<tr class="diagnostics" data-statement="{r.statement}"><td></td>'
-                       f'<td colspan="3">{_diag_list(r.diagnostics)}</td></tr>')
+            out.append(
+                f'<tr class="diagnostics" data-statement="{r.statement}"><td></td>'
+                f'<td colspan="3">{_diag_list(r.diagnostics)}</td></tr>'
+            )
     out.append("</tbody></table>")
     if t.state == "rendered":
         queries = t.queries if len(t.queries) > 1 else (t.query,)
-        out.append("<details><summary>The query as one string (what the database or its API "
-                   f"receives{', split in ' + str(len(queries)) + ' parts' if len(queries) > 1 else ''})"
-                   "</summary>" + "".join(f'<pre class="query">{_e(q)}</pre>' for q in queries))
+        out.append(
+            "<details><summary>The query as one string (what the database or its API "
+            f"receives{', split in ' + str(len(queries)) + ' parts' if len(queries) > 1 else ''})"
+            "</summary>" + "".join(f'<pre class="query">{_e(q)}</pre>' for q in queries)
+        )
+        if t.query_param:
+            out.append(
+                f'<p>The query goes into the API parameter <span class="code">'
+                f"{_e(t.query_param)}</span>.</p>"
+            )
         if t.api_params:
-            out.append("<p>Sent as API parameters: " + ", ".join(
-                f'<span class="code">{_e(k)}={_e(v)}</span>' for k, v in t.api_params.items())
-                + "</p>")
+            out.append(
+                "<p>Sent as API parameters: "
+                + ", ".join(
+                    f'<span class="code">{_e(k)}={_e(v)}</span>' for k, v in t.api_params.items()
+                )
+                + "</p>"
+            )
         out.append("</details>")
     out.append("</section>")
     return "".join(out)
@@ -244,11 +307,16 @@ def _crosswalk(data: ReportData) -> str:
         out.append(_part_note(part))
     else:
         vocabs = list(dict.fromkeys(v for row in part.value for v in row.cells))
-        out.append("<p>Every heading of the strategy and its counterpart in the other "
-                   "vocabularies, as the renderers use it. A relation other than <em>exact</em> "
-                   "changes what the line finds.</p>")
-        out.append('<table class="crosswalk"><thead><tr><th class="num">#</th><th>Heading</th>'
-                   + "".join(f"<th>{_e(v)}</th>" for v in vocabs) + "</tr></thead><tbody>")
+        out.append(
+            "<p>Every heading of the strategy and its counterpart in the other "
+            "vocabularies, as the renderers use it. A relation other than <em>exact</em> "
+            "changes what the line finds.</p>"
+        )
+        out.append(
+            '<table class="crosswalk"><thead><tr><th class="num">#</th><th>Heading</th>'
+            + "".join(f"<th>{_e(v)}</th>" for v in vocabs)
+            + "</tr></thead><tbody>"
+        )
         for row in part.value:
             cells = []
             for v in vocabs:
@@ -256,16 +324,22 @@ def _crosswalk(data: ReportData) -> str:
                 if c is None:
                     cells.append("<td></td>")
                     continue
-                cls = "ok" if c.relation == "exact" else ("not-run" if c.relation != "none"
-                                                          else "failed")
+                cls = (
+                    "ok"
+                    if c.relation == "exact"
+                    else ("not-run" if c.relation != "none" else "failed")
+                )
                 text = _e(c.label) if c.label else "<em>no equivalent</em>"
                 cells.append(
-                    f'<td>{text}{" (exploded)" if c.explode and c.label else ""} '
+                    f"<td>{text}{' (exploded)' if c.explode and c.label else ''} "
                     f'<span class="state state-{cls}">{_e(c.relation)}</span>'
-                    + (f'<br><small>{_e(c.note)}</small>' if c.note else "") + "</td>"
+                    + (f"<br><small>{_e(c.note)}</small>" if c.note else "")
+                    + "</td>"
                 )
-            out.append(f'<tr><td class="num">{row.statement}</td><td class="code">'
-                       f"{_e(row.heading)}</td>{''.join(cells)}</tr>")
+            out.append(
+                f'<tr><td class="num">{row.statement}</td><td class="code">'
+                f"{_e(row.heading)}</td>{''.join(cells)}</tr>"
+            )
         out.append("</tbody></table>")
     out.append("</section>")
     return "".join(out)
@@ -277,27 +351,34 @@ def _runs(data: ReportData) -> str:
     if not part.ok:
         out.append(_part_note(part))
     else:
-        out.append('<table class="runs"><thead><tr><th class="num">Run</th><th>Kind</th>'
-                   "<th>Source</th><th>Started</th><th>Finished</th><th>Status</th>"
-                   '<th>Query or file</th><th class="num">Reported</th>'
-                   '<th class="num">Retrieved</th></tr></thead><tbody>')
+        out.append(
+            '<table class="runs"><thead><tr><th class="num">Run</th><th>Kind</th>'
+            "<th>Source</th><th>Searched</th><th>Started</th><th>Finished</th><th>Status</th>"
+            '<th>Query and file</th><th class="num">Reported</th>'
+            '<th class="num">Retrieved</th></tr></thead><tbody>'
+        )
         for r in part.value:
-            status_cls = "ok" if r.status == "complete" else (
-                "failed" if r.status == "failed" else "not-run")
+            status_cls = {"complete": "ok", "failed": "failed"}.get(r.status, "not-run")
+            note = f"<br><small>{_e(r.note)}</small>" if r.note else ""
+            query = _e(r.query) if r.query else "<em>no query recorded</em>"
+            file = f"<br><small>file: {_e(r.file)}</small>" if r.file else ""
+            reported = "" if r.reported_total is None else r.reported_total
+            retrieved = "" if r.retrieved is None else r.retrieved
             out.append(
                 f'<tr><td class="num">{r.id}</td><td>{_e(r.kind)}</td><td>{_e(r.source)}</td>'
-                f"<td>{_e(r.started)}</td><td>{_e(r.finished)}</td>"
-                f'<td><span class="state state-{status_cls}">{_e(r.status)}</span>'
-                + (f"<br><small>{_e(r.note)}</small>" if r.note else "") + "</td>"
-                f'<td class="code">{_e(r.query)}</td>'
-                f'<td class="num">{_e(r.reported_total if r.reported_total is not None else "")}</td>'
-                f'<td class="num">{_e(r.retrieved if r.retrieved is not None else "")}</td></tr>'
+                f"<td>{_e(r.searched)}</td><td>{_e(r.started)}</td><td>{_e(r.finished)}</td>"
+                f'<td><span class="state state-{status_cls}">{_e(r.status)}</span>{note}</td>'
+                f'<td><span class="code">{query}</span>{file}</td>'
+                f'<td class="num">{reported}</td><td class="num">{retrieved}</td></tr>'
             )
         out.append("</tbody></table>")
     rec = data.records_by_source
     if rec.ok:
-        out.append("<p>Records in the store by source: " + ", ".join(
-            f"{_e(k)} {v}" for k, v in rec.value.items()) + f" (total {sum(rec.value.values())}).</p>")
+        out.append(
+            "<p>Records in the store by source: "
+            + ", ".join(f"{_e(k)} {v}" for k, v in rec.value.items())
+            + f" (total {sum(rec.value.values())}).</p>"
+        )
     out.append("</section>")
     return "".join(out)
 
@@ -311,14 +392,31 @@ def _provenance(data: ReportData) -> str:
         v = part.value
         if v.ok:
             n = f" ({v.events} events)" if v.events is not None else ""
-            out.append(f'<p class="verify ok">Verified: every event&#39;s hash links to the one '
-                       f"before it{_e(n)}; no stored payload or record was altered.</p>")
+            out.append(
+                f'<p class="verify ok">Verified{_e(n)}: every event&#39;s hash links to '
+                "the one before it, and every stored run, payload and record matches "
+                "the event that describes it.</p>"
+            )
         else:
-            out.append(f'<p class="verify bad">BROKEN at event {_e(v.first_bad_seq)}: '
-                       f"{_e(v.reason)}</p>")
+            out.append(
+                f'<p class="verify bad">BROKEN at event {_e(v.first_bad_seq)}: {_e(v.reason)}</p>'
+            )
+            if len(v.problems) > 1:
+                out.append("<ul>" + "".join(f"<li>{_e(p)}</li>" for p in v.problems) + "</ul>")
+        if v.checked:
+            out.append(
+                "<p>Checked: "
+                + ", ".join(f"{_e(k)} {_e(n)}" for k, n in v.checked.items())
+                + ".</p>"
+            )
+        if v.head:
+            out.append(
+                f'<p>Chain head <span class="code">{_e(v.head)}</span>. Keep it outside '
+                "the store; <code>trawl audit verify --expect-head "
+                f"{_e(v.head)}</code> later proves the log was not rewritten since.</p>"
+            )
         if data.store_path:
-            out.append(f'<p>Store: <span class="code">{_e(data.store_path)}</span>. Re-check '
-                       "with <code>trawl verify</code>.</p>")
+            out.append(f'<p>Store: <span class="code">{_e(data.store_path)}</span>.</p>')
     out.append("</section>")
     return "".join(out)
 
@@ -333,18 +431,15 @@ def _prisma(data: ReportData) -> str:
             out.append(f'<figure class="flow">{_inline_svg(part.value.svg)}</figure>')
         else:
             out.append(f'<p class="note">{_e(part.value.svg_note)}</p>')
-        out.append('<details><summary>The counts</summary><table class="prisma"><tbody>'
-                   + "".join(f"<tr><th>{_e(k)}</th><td class=\"num\">{_e(_flat(v))}</td></tr>"
-                             for k, v in part.value.counts.items())
-                   + "</tbody></table></details>")
+        out.append(
+            '<table class="prisma"><tbody>'
+            + "".join(
+                f'<tr><th>{_e(k)}</th><td class="num">{_e(v)}</td></tr>' for k, v in part.value.rows
+            )
+            + "</tbody></table>"
+        )
     out.append("</section>")
     return "".join(out)
-
-
-def _flat(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
 
 
 def _inline_svg(svg: str) -> str:
@@ -354,12 +449,14 @@ def _inline_svg(svg: str) -> str:
 
 
 def _checklist(data: ReportData) -> str:
-    out = ['<section id="prisma-s"><h2>PRISMA-S checklist</h2>',
-           "<p>PRISMA-S (Rethlefsen et al., <em>Systematic Reviews</em> 2021;10:39). Items "
-           "drafted by trawl say where their answer came from; check them. Hatched fields are "
-           "for the review team to complete.</p>",
-           '<table class="checklist"><thead><tr><th class="num">#</th><th>Item</th>'
-           "<th>Checklist item</th><th>Reported</th></tr></thead><tbody>"]
+    out = [
+        '<section id="prisma-s"><h2>PRISMA-S checklist</h2>',
+        "<p>PRISMA-S (Rethlefsen et al., <em>Systematic Reviews</em> 2021;10:39). Items "
+        "drafted by trawl say where their answer came from; check them. Hatched fields are "
+        "for the review team to complete.</p>",
+        '<table class="checklist"><thead><tr><th class="num">#</th><th>Item</th>'
+        "<th>Checklist item</th><th>Reported</th></tr></thead><tbody>",
+    ]
     section = None
     for entry in prisma_s.checklist(data):
         item = entry.item
@@ -367,21 +464,31 @@ def _checklist(data: ReportData) -> str:
             section = item.section
             out.append(f'<tr><th colspan="4">{_e(section)}</th></tr>')
         if entry.filled and entry.answer:
-            answer = (f'<td class="answer filled">{_e(entry.answer)}'
-                      f'<span class="basis">From: {_e(entry.basis)}</span>'
-                      + (f'<span class="pending">To do: {_e(entry.pending)}</span>'
-                         if entry.pending else "") + "</td>")
+            answer = (
+                f'<td class="answer filled">{_e(entry.answer)}'
+                f'<span class="basis">From: {_e(entry.basis)}</span>'
+                + (
+                    f'<span class="pending">To do: {_e(entry.pending)}</span>'
+                    if entry.pending
+                    else ""
+                )
+                + "</td>"
+            )
         elif entry.filled:
-            answer = (f'<td class="answer todo">Not available yet: {_e(entry.pending)}</td>')
+            answer = f'<td class="answer todo">Not available yet: {_e(entry.pending)}</td>'
         else:
             answer = '<td class="answer todo">To complete by the review team</td>'
-        out.append(f'<tr data-item="{item.number}"><td class="num">{item.number}</td>'
-                   f"<td>{_e(item.name)}</td><td>{_e(item.text)}</td>{answer}</tr>")
+        out.append(
+            f'<tr data-item="{item.number}"><td class="num">{item.number}</td>'
+            f"<td>{_e(item.name)}</td><td>{_e(item.text)}</td>{answer}</tr>"
+        )
     out.append("</tbody></table></section>")
     return "".join(out)
 
 
 def _footer(data: ReportData) -> str:
-    return (f'<footer class="page">Generated by trawl {_e(data.tool_version)} at '
-            f"{_e(data.generated)}. Diagnostic codes are explained in docs/diagnostics.md. "
-            "This file is self-contained: it loads nothing from the network.</footer>")
+    return (
+        f'<footer class="page">Generated by trawl {_e(data.tool_version)} at '
+        f"{_e(data.generated)}. Diagnostic codes are explained in docs/diagnostics.md. "
+        "This file is self-contained: it loads nothing from the network.</footer>"
+    )

@@ -27,50 +27,110 @@ class Item:
 
 
 ITEMS: tuple[Item, ...] = (
-    Item(1, "Information sources and methods", "Database name",
-         "Name each individual database searched, stating the platform for each."),
-    Item(2, "Information sources and methods", "Multi-database searching",
-         "If databases were searched simultaneously on a single platform, state the name of the "
-         "platform, listing all of the databases searched."),
-    Item(3, "Information sources and methods", "Study registries",
-         "List any study registries searched."),
-    Item(4, "Information sources and methods", "Online resources and browsing",
-         "Describe any online or print source purposefully searched or browsed (e.g., tables of "
-         "contents, print conference proceedings, web sites), and how this was done."),
-    Item(5, "Information sources and methods", "Citation searching",
-         "Indicate whether cited references or citing references were examined, and describe any "
-         "methods used for locating cited/citing references (e.g., browsing reference lists, using "
-         "a citation index, setting up email alerts for references citing included studies)."),
-    Item(6, "Information sources and methods", "Contacts",
-         "Indicate whether additional studies or data were sought by contacting authors, experts, "
-         "manufacturers, or others."),
-    Item(7, "Information sources and methods", "Other methods",
-         "Describe any additional information sources or search methods used."),
-    Item(8, "Search strategies", "Full search strategies",
-         "Include the search strategies for each database and information source, copied and "
-         "pasted exactly as run."),
-    Item(9, "Search strategies", "Limits and restrictions",
-         "Specify that no limits were used, or describe any limits or restrictions applied to a "
-         "search (e.g., date or time period, language, study design) and provide justification "
-         "for their use."),
-    Item(10, "Search strategies", "Search filters",
-         "Indicate whether published search filters were used (as originally designed or "
-         "modified), and if so, cite the filter(s) used."),
-    Item(11, "Search strategies", "Prior work",
-         "Indicate when search strategies from other literature reviews were adapted or reused "
-         "for a substantive part or all of the search, citing the previous review(s)."),
-    Item(12, "Search strategies", "Updates",
-         "Report the methods used to update the search(es) (e.g., rerunning searches, email "
-         "alerts)."),
-    Item(13, "Search strategies", "Dates of searches",
-         "For each search strategy, provide the date when the last search occurred."),
+    Item(
+        1,
+        "Information sources and methods",
+        "Database name",
+        "Name each individual database searched, stating the platform for each.",
+    ),
+    Item(
+        2,
+        "Information sources and methods",
+        "Multi-database searching",
+        "If databases were searched simultaneously on a single platform, state the name of the "
+        "platform, listing all of the databases searched.",
+    ),
+    Item(
+        3,
+        "Information sources and methods",
+        "Study registries",
+        "List any study registries searched.",
+    ),
+    Item(
+        4,
+        "Information sources and methods",
+        "Online resources and browsing",
+        "Describe any online or print source purposefully searched or browsed (e.g., tables of "
+        "contents, print conference proceedings, web sites), and how this was done.",
+    ),
+    Item(
+        5,
+        "Information sources and methods",
+        "Citation searching",
+        "Indicate whether cited references or citing references were examined, and describe any "
+        "methods used for locating cited/citing references (e.g., browsing reference lists, using "
+        "a citation index, setting up email alerts for references citing included studies).",
+    ),
+    Item(
+        6,
+        "Information sources and methods",
+        "Contacts",
+        "Indicate whether additional studies or data were sought by contacting authors, experts, "
+        "manufacturers, or others.",
+    ),
+    Item(
+        7,
+        "Information sources and methods",
+        "Other methods",
+        "Describe any additional information sources or search methods used.",
+    ),
+    Item(
+        8,
+        "Search strategies",
+        "Full search strategies",
+        "Include the search strategies for each database and information source, copied and "
+        "pasted exactly as run.",
+    ),
+    Item(
+        9,
+        "Search strategies",
+        "Limits and restrictions",
+        "Specify that no limits were used, or describe any limits or restrictions applied to a "
+        "search (e.g., date or time period, language, study design) and provide justification "
+        "for their use.",
+    ),
+    Item(
+        10,
+        "Search strategies",
+        "Search filters",
+        "Indicate whether published search filters were used (as originally designed or "
+        "modified), and if so, cite the filter(s) used.",
+    ),
+    Item(
+        11,
+        "Search strategies",
+        "Prior work",
+        "Indicate when search strategies from other literature reviews were adapted or reused "
+        "for a substantive part or all of the search, citing the previous review(s).",
+    ),
+    Item(
+        12,
+        "Search strategies",
+        "Updates",
+        "Report the methods used to update the search(es) (e.g., rerunning searches, email "
+        "alerts).",
+    ),
+    Item(
+        13,
+        "Search strategies",
+        "Dates of searches",
+        "For each search strategy, provide the date when the last search occurred.",
+    ),
     Item(14, "Peer review", "Peer review", "Describe any search peer review process."),
-    Item(15, "Managing records", "Total records",
-         "Document the total number of records identified from each database and other "
-         "information sources."),
-    Item(16, "Managing records", "Deduplication",
-         "Describe the processes and any software used to deduplicate records from multiple "
-         "database searches and other information sources."),
+    Item(
+        15,
+        "Managing records",
+        "Total records",
+        "Document the total number of records identified from each database and other "
+        "information sources.",
+    ),
+    Item(
+        16,
+        "Managing records",
+        "Deduplication",
+        "Describe the processes and any software used to deduplicate records from multiple "
+        "database searches and other information sources.",
+    ),
 )
 
 FILLED_BY_TRAWL = frozenset({1, 2, 8, 9, 10, 12, 13, 15, 16})
@@ -122,8 +182,15 @@ class Entry:
 def checklist(data: ReportData) -> tuple[Entry, ...]:
     """The 16 PRISMA-S items; 1, 2, 8, 9, 10, 12, 13, 15 and 16 drafted from the data."""
     fill = {
-        1: _databases, 2: _multi_database, 8: _full_strategies, 9: _limits, 10: _filters,
-        12: _updates, 13: _dates, 15: _totals, 16: _deduplication,
+        1: _databases,
+        2: _multi_database,
+        8: _full_strategies,
+        9: _limits,
+        10: _filters,
+        12: _updates,
+        13: _dates,
+        15: _totals,
+        16: _deduplication,
     }
     entries = []
     for item in ITEMS:
@@ -152,10 +219,16 @@ def _databases(data: ReportData):
         return "; ".join(parts) + ".", "review.toml [sources]", ""
     targets = data.targets.value or ()
     if targets:
-        names = [f"{PLATFORMS.get(t.target, (t.target, t.target))[0]} "
-                 f"({PLATFORMS.get(t.target, (t.target, t.target))[1]})" for t in targets]
-        return ("Rendered for: " + "; ".join(names) + ".", "the targets of this report",
-                "no review.toml: which of these were searched is not recorded")
+        names = [
+            f"{PLATFORMS.get(t.target, (t.target, t.target))[0]} "
+            f"({PLATFORMS.get(t.target, (t.target, t.target))[1]})"
+            for t in targets
+        ]
+        return (
+            "Rendered for: " + "; ".join(names) + ".",
+            "the targets of this report",
+            "no review.toml: which of these were searched is not recorded",
+        )
     return "", "", "no review.toml and no targets"
 
 
@@ -169,24 +242,32 @@ def _multi_database(data: ReportData):
     if not shared:
         text = "No: each database was searched on its own, with a strategy rendered for it."
     else:
-        text = ("Each database was searched separately with its own rendering, including those "
-                "sharing a platform: " + "; ".join(
-                    f"{p}: {', '.join(labels)}" for p, labels in shared.items()) + ".")
+        text = (
+            "Each database was searched separately with its own rendering, including those "
+            "sharing a platform: "
+            + "; ".join(f"{p}: {', '.join(labels)}" for p, labels in shared.items())
+            + "."
+        )
     return text, "review.toml [sources]; trawl renders one strategy per database", ""
 
 
 def _full_strategies(data: ReportData):
     s = data.strategy
     if not s.parsed:
-        return (f"The strategy as written ({s.path}) is reproduced line by line in this report; "
-                f"{s.note or 'it was not parsed'}.", "the strategy file", "fix the errors and "
-                "regenerate the report to include each database's rendering")
+        return (
+            f"The strategy as written ({s.path}) is reproduced line by line in this report; "
+            f"{s.note or 'it was not parsed'}.",
+            "the strategy file",
+            "fix the errors and regenerate the report to include each database's rendering",
+        )
     rendered = [t for t in (data.targets.value or ()) if t.state == "rendered"]
     runs = data.runs.value or ()
     harvested = sorted({r.source for r in runs if r.kind == "harvest" and r.query})
-    text = (f"The {s.statements}-line strategy ({s.database}) and its rendering for each of "
-            f"{len(rendered)} database{'s' if len(rendered) != 1 else ''} are given line by line "
-            "in this report (section Strategy and renderings)")
+    text = (
+        f"The {s.statements}-line strategy ({s.database}) and its rendering for each of "
+        f"{len(rendered)} database{'s' if len(rendered) != 1 else ''} are given line by line "
+        "in this report (section Strategy and renderings)"
+    )
     if harvested:
         text += "; the queries sent to " + ", ".join(harvested) + " are recorded with each run"
     return text + ".", "the strategy file, each target's renderer, the store's runs", ""
@@ -200,17 +281,28 @@ def _limits(data: ReportData):
         parts.append(f"publication date from {start} to {end}")
     if data.languages:
         parts.append("language: " + ", ".join(lang.capitalize() for lang in data.languages))
-    limit_lines = [ln for ln in data.strategy.lines
-                   if ln.text.strip() and "limit " in ln.text.lower()]
+    limit_lines = [
+        ln for ln in data.strategy.lines if ln.text.strip() and "limit " in ln.text.lower()
+    ]
     if limit_lines:
-        parts.append("in the strategy: " + "; ".join(
-            f"line {ln.statement or ln.lineno} \u201c{_strip_number(ln.text)}\u201d"
-            for ln in limit_lines))
+        parts.append(
+            "in the strategy: "
+            + "; ".join(
+                f"line {ln.statement or ln.lineno} \u201c{_strip_number(ln.text)}\u201d"
+                for ln in limit_lines
+            )
+        )
     if not parts:
-        return ("No limits found in the review settings or the strategy.",
-                "review.toml and the strategy", "add the justification for any limit")
-    return ("Limits: " + "; ".join(parts) + ".", "review.toml (start, cutoff, languages) and the "
-            "strategy's limit lines", "add the justification for each limit")
+        return (
+            "No limits found in the review settings or the strategy.",
+            "review.toml and the strategy",
+            "add the justification for any limit",
+        )
+    return (
+        "Limits: " + "; ".join(parts) + ".",
+        "review.toml (start, cutoff, languages) and the strategy's limit lines",
+        "add the justification for each limit",
+    )
 
 
 def _strip_number(text: str) -> str:
@@ -219,16 +311,29 @@ def _strip_number(text: str) -> str:
 
 
 def _filters(data: ReportData):
-    filter_words = ("clinical queries", "clinical query", "randomized controlled trial.pt",
-                    "filter", "hedge")
-    hits = [ln for ln in data.strategy.lines
-            if any(w in ln.text.lower() for w in filter_words)]
+    filter_words = (
+        "clinical queries",
+        "clinical query",
+        "randomized controlled trial.pt",
+        "filter",
+        "hedge",
+    )
+    hits = [ln for ln in data.strategy.lines if any(w in ln.text.lower() for w in filter_words)]
     if hits:
-        return ("Possible search filter on line" + ("s " if len(hits) > 1 else " ")
-                + ", ".join(str(ln.statement or ln.lineno) for ln in hits) + ".",
-                "the strategy", "cite the filter(s) used")
-    return ("No published search filter is used in the strategy (no clinical-query limit or "
-            "filter block detected).", "the strategy", "confirm")
+        return (
+            "Possible search filter on line"
+            + ("s " if len(hits) > 1 else " ")
+            + ", ".join(str(ln.statement or ln.lineno) for ln in hits)
+            + ".",
+            "the strategy",
+            "cite the filter(s) used",
+        )
+    return (
+        "No published search filter is used in the strategy (no clinical-query limit or "
+        "filter block detected).",
+        "the strategy",
+        "confirm",
+    )
 
 
 def _updates(data: ReportData):
@@ -236,8 +341,10 @@ def _updates(data: ReportData):
     parts = []
     if data.schedule:
         until = f" until {data.cutoff.isoformat()}" if data.cutoff else ""
-        parts.append(f"searches are re-run {data.schedule}{until} with `trawl harvest`, which "
-                     "resumes from its checkpoint and counts records already seen as known")
+        parts.append(
+            f"searches are re-run {data.schedule}{until} with `trawl harvest`, which "
+            "resumes from its checkpoint and counts records already seen as known"
+        )
     per_source: dict[str, int] = {}
     for r in runs:
         per_source[r.source] = per_source.get(r.source, 0) + 1
@@ -258,15 +365,23 @@ def _dates(data: ReportData):
         return "", "", data.runs.note or "no harvest or import run yet"
     last: dict[str, str] = {}
     for r in runs:
-        when = r.finished or r.started
-        if when and when > last.get(r.source, ""):
+        when = r.searched or r.started[:10]
+        if when and r.status == "complete" and when > last.get(r.source, ""):
             last[r.source] = when
     label = {s.key: s.label for s in data.sources}
     text = "; ".join(f"{label.get(src, src)}: {when[:10]}" for src, when in sorted(last.items()))
-    missing = [s.label for s in data.sources if s.key not in last
-               and not any(s.connector == k for k in last)]
+    missing = [
+        s.label
+        for s in data.sources
+        if s.key not in last and not any(s.connector == k for k in last)
+    ]
     pending = ("not searched yet: " + ", ".join(missing)) if missing else ""
-    return text + ".", "the store's runs (date of the last run of each source)", pending
+    return (
+        text + ".",
+        "the store's runs (the day each source was last searched: the date "
+        "given at import, the run's date for a harvest)",
+        pending,
+    )
 
 
 def _totals(data: ReportData):
@@ -298,9 +413,11 @@ def _deduplication(data: ReportData):
     counts = data.prisma.value.counts
     removed = _first(counts, "duplicates_removed", "duplicates", "removed_duplicates")
     identified = _first(counts, "identified", "records_identified", "total")
-    text = ("Duplicates were found with trawl's deduplication (identifier match on DOI/PMID, "
-            "then fuzzy title, year and author match), each decision logged in the provenance "
-            "chain")
+    text = (
+        "Duplicates were found with trawl's deduplication (identifier match on DOI/PMID, "
+        "then fuzzy title, year and author match), each decision logged in the provenance "
+        "chain"
+    )
     if removed is not None:
         text += f"; {removed} duplicate record{'s' if removed != 1 else ''} removed"
         if identified is not None:

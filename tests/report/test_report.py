@@ -1,0 +1,336 @@
+"""The validation report: what it shows for an empty workspace, a full one and a broken strategy.
+
+The browser test (test_browser.py) checks the page in Chromium; these tests check the data and
+both writers without a browser.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED
+from trawl.query.diagnostics import CODES
+from trawl.report import prisma_s
+from trawl.report.data import gather
+from trawl.report.html import render_html
+from trawl.report.markdown import render_markdown
+
+
+def _renderers_built() -> bool:
+    try:
+        from trawl.dialects import get_dialect  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# The renderers are written in parallel with the report; these tests run as soon as they exist.
+needs_renderers = pytest.mark.skipif(
+    not _renderers_built(), reason="trawl.dialects.get_dialect is not built yet"
+)
+
+
+@pytest.fixture(scope="module")
+def seed_workspace(tmp_path_factory) -> Path:
+    from trawl.report.example import build_example_workspace
+
+    return build_example_workspace(tmp_path_factory.mktemp("seed") / "psw-coproduction")
+
+
+@pytest.fixture
+def strategy_only(tmp_path) -> Path:
+    """An empty workspace: a directory holding nothing but the seed strategy."""
+    ws = tmp_path / "empty"
+    ws.mkdir()
+    shutil.copy(SEED / "strategy.ovid", ws / "strategy.ovid")
+    return ws
+
+
+class _Fetches(HTMLParser):
+    """Every attribute of the page a browser would fetch from somewhere."""
+
+    FETCHING = {
+        ("img", "src"),
+        ("script", "src"),
+        ("link", "href"),
+        ("iframe", "src"),
+        ("source", "src"),
+        ("video", "src"),
+        ("audio", "src"),
+        ("object", "data"),
+        ("embed", "src"),
+        ("image", "href"),
+        ("use", "href"),
+        ("image", "xlink:href"),
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        for name, value in attrs:
+            if (tag, name) in self.FETCHING and value and not value.startswith(("#", "data:")):
+                self.found.append(f"<{tag} {name}={value}>")
+
+
+def _fetches(page: str) -> _Fetches:
+    parser = _Fetches()
+    parser.feed(page)
+    return parser
+
+
+# -- an empty workspace: only a strategy -----------------------------------------------------------
+
+
+def test_strategy_only_workspace_reports_every_section_cleanly(strategy_only):
+    data = gather(workspace=strategy_only)
+    assert data.strategy.parsed
+    assert data.strategy.statements == 49
+    assert data.targets.ok and len(data.targets.value) == 16  # no review: every target
+    for part in (data.runs, data.provenance, data.prisma, data.records_by_source):
+        assert part.state == "not run" and part.note
+    page = render_html(data)
+    md = render_markdown(data)
+    for text in (page, md):
+        assert "not run" in text
+        assert "no store yet" in text
+    # each strategy line is in both, exactly as written
+    for line in (strategy_only / "strategy.ovid").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            assert _html_text(line) in page
+            assert line.replace("|", "\\|") in md
+
+
+def test_lone_strategy_file_without_workspace(tmp_path):
+    data = gather(strategy=SEED / "strategy.ovid", targets=["pubmed", "scopus"])
+    assert [t.target for t in data.targets.value] == ["pubmed", "scopus"]
+    assert data.runs.state == "not run" and "no workspace" in data.runs.note
+    page = render_html(data)
+    assert 'id="target-pubmed"' in page and 'id="target-scopus"' in page
+
+
+def test_report_page_is_self_contained(strategy_only):
+    page = render_html(gather(workspace=strategy_only))
+    fetches = _fetches(page)
+    assert fetches.found == []
+    assert "link" not in fetches.tags and "script" not in fetches.tags
+    assert "@import" not in page and "url(" not in page
+    assert "default-src 'none'" in page  # and the page forbids any fetch it might still make
+
+
+# -- the seed review, built from recorded exports and cassettes ----------------------------------
+
+
+@needs_renderers
+def test_seed_report_shows_every_line_beside_every_target(seed_workspace):
+    from trawl.review import Review
+
+    review = Review.load(seed_workspace)
+    data = gather(workspace=seed_workspace)
+    assert data.strategy.parsed and data.strategy.statements == 49
+    assert [t.target for t in data.targets.value] == [s.target for s in review.sources.values()]
+    for t in data.targets.value:
+        assert t.state == "rendered", (t.target, t.note)
+        numbers = [r.statement for r in t.rows if not r.added]
+        assert numbers == list(range(1, 50)), t.target
+        assert all(r.text for r in t.rows), t.target
+        # every renderer diagnostic is shown exactly once, at its line or for the whole strategy
+        assert len(t.diagnostics) == len(
+            __import__("trawl.dialects", fromlist=["get_dialect"])
+            .get_dialect(t.target)
+            .render(
+                __import__("trawl.query", fromlist=["parse_strategy"]).parse_strategy(
+                    (seed_workspace / "strategy.ovid").read_text(encoding="utf-8")
+                ),
+                review=review,
+            )
+            .diagnostics
+        )
+
+
+@needs_renderers
+def test_seed_report_diagnostics_sit_at_their_line_with_their_explanation(seed_workspace):
+    data = gather(workspace=seed_workspace)
+    page = render_html(data)
+    placed = [(t, r, d) for t in data.targets.value for r in t.rows for d in r.diagnostics]
+    assert placed, "the seed strategy loses meaning somewhere; the report must say where"
+    for _t, r, d in placed:
+        assert r.source_lineno is not None and d.line is not None
+        assert r.statement == d.line or r.source_lineno == d.line
+    section = _section(page, f'id="target-{placed[0][0].target}"')
+    d = placed[0][2]
+    assert f'data-code="{d.code}"' in section
+    assert _html_text(CODES[d.code].summary) in section
+
+
+def test_seed_report_has_runs_provenance_and_prisma(seed_workspace):
+    data = gather(workspace=seed_workspace)
+    assert data.runs.ok and len(data.runs.value) >= 2
+    assert {r.kind for r in data.runs.value} >= {"import"}
+    assert all(r.started for r in data.runs.value)
+    assert data.records_by_source.ok and sum(data.records_by_source.value.values()) > 0
+    assert data.provenance.ok and data.provenance.value.ok
+    assert re.fullmatch(r"\d+:[0-9a-f]{64}", data.provenance.value.head)
+    md = render_markdown(data)
+    assert "**Verified**" in md and data.provenance.value.head in md
+    for run in data.runs.value:
+        assert f"| {run.id} | {run.kind} | {run.source} | {run.searched} | {run.started} |" in md
+
+
+def test_seed_report_crosswalk_lists_every_heading(seed_workspace):
+    from trawl.query import parse_strategy
+    from trawl.query.ast import Heading, walk
+
+    strategy = parse_strategy((seed_workspace / "strategy.ovid").read_text(encoding="utf-8"))
+    headings = [
+        (st.number, node.label)
+        for st in strategy.statements
+        for node in walk(st.expr)
+        if isinstance(node, Heading)
+    ]
+    data = gather(workspace=seed_workspace)
+    assert data.crosswalk.ok
+    assert [(row.statement, row.label) for row in data.crosswalk.value] == headings
+    assert ("Cooperative Behavior" in dict(headings).values()) and len(headings) >= 11
+    for row in data.crosswalk.value:
+        assert set(row.cells) == {"emtree", "cinahl", "apa"}
+        assert all(
+            c.relation in ("exact", "broader", "narrower", "none") for c in row.cells.values()
+        )
+    md = render_markdown(data)
+    assert "| 45 | `exp Community Mental Health Services/` |" in md
+
+
+def test_tampered_store_is_reported_broken(seed_workspace, tmp_path):
+    ws = tmp_path / "tampered"
+    shutil.copytree(seed_workspace, ws)
+    conn = sqlite3.connect(ws / "store.sqlite")
+    triggers = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")]
+    for name in triggers:  # what a person editing the file by hand can do
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute(
+        "UPDATE events SET payload = replace(payload, 'import', 'imp0rt') WHERE seq = "
+        "(SELECT max(seq) FROM events WHERE payload LIKE '%import%')"
+    )
+    conn.commit()
+    conn.close()
+    data = gather(workspace=ws)
+    assert data.provenance.ok and not data.provenance.value.ok
+    assert "BROKEN" in render_html(data) and "**BROKEN**" in render_markdown(data)
+
+
+# -- the as-published strategy: line 2 has an unmatched parenthesis ---------------------------------
+
+
+def test_as_published_strategy_still_gives_a_report(seed_workspace):
+    data = gather(workspace=seed_workspace, strategy=SEED / "as-published.txt")
+    assert not data.strategy.parsed
+    line2 = data.strategy.lines[1]
+    assert line2.lineno == 2 and "peer adj" in line2.text
+    assert any(d.severity == "error" for d in line2.diagnostics)
+    for t in data.targets.value:
+        assert t.state == "not rendered" and "error" in t.note
+        assert all(r.text is None for r in t.rows)
+    page = render_html(data)
+    strategy = _section(page, 'id="strategy"')
+    for d in line2.diagnostics:
+        assert f'data-code="{d.code}" data-line="2"' in strategy
+    md = render_markdown(data)
+    assert "not rendered: the strategy has" in md
+    row2 = next(ln for ln in md.splitlines() if ln.startswith("| 2 |"))
+    assert "error" in row2 and line2.diagnostics[0].code in row2
+
+
+# -- PRISMA-S --------------------------------------------------------------------------------------
+
+
+def test_prisma_s_has_the_sixteen_items_in_order():
+    assert [i.number for i in prisma_s.ITEMS] == list(range(1, 17))
+    assert prisma_s.ITEMS[0].name == "Database name"
+    assert prisma_s.ITEMS[15].name == "Deduplication"
+    assert prisma_s.FILLED_BY_TRAWL == {1, 2, 8, 9, 10, 12, 13, 15, 16}
+
+
+def test_prisma_s_filled_from_the_seed_review(seed_workspace):
+    entries = {e.item.number: e for e in prisma_s.checklist(gather(workspace=seed_workspace))}
+    assert {n for n, e in entries.items() if e.filled} == prisma_s.FILLED_BY_TRAWL
+    assert all(not e.answer for n, e in entries.items() if not e.filled)
+    assert "Academic Search Elite (EBSCOhost" in entries[1].answer
+    assert "EBSCOhost: Academic Search Elite, Cinahl" in entries[2].answer
+    assert "49-line strategy" in entries[8].answer
+    assert "2021-01-04" in entries[9].answer and "English" in entries[9].answer
+    assert "weekly" in entries[12].answer
+    assert re.search(r"\d{4}-\d\d-\d\d", entries[13].answer)
+    assert "stored" in entries[15].answer
+    for n in prisma_s.FILLED_BY_TRAWL - {16}:
+        assert entries[n].answer, n
+
+
+def test_prisma_s_on_an_empty_workspace_says_what_is_missing(strategy_only):
+    entries = {e.item.number: e for e in prisma_s.checklist(gather(workspace=strategy_only))}
+    assert entries[13].answer == "" and entries[13].pending
+    assert entries[15].answer == "" and entries[15].pending
+    assert entries[8].answer  # the strategy alone answers item 8
+
+
+# -- the command ------------------------------------------------------------------------------------
+
+
+def _trawl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "trawl", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_cli_writes_html_and_markdown(strategy_only, tmp_path):
+    out = _trawl("report", "--workspace", str(strategy_only))
+    assert out.returncode == 0, out.stderr
+    page = (strategy_only / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    md_path = tmp_path / "appendix.md"
+    out = _trawl(
+        "report",
+        "--strategy",
+        str(SEED / "as-published.txt"),
+        "--format",
+        "md",
+        "--to",
+        "pubmed,scopus",
+        "--out",
+        str(md_path),
+    )
+    assert out.returncode == 0, out.stderr
+    assert "### `pubmed`: not rendered" in md_path.read_text(encoding="utf-8")
+
+
+def test_cli_rejects_bad_input_in_one_line(strategy_only):
+    out = _trawl("report", "--workspace", str(strategy_only), "--to", "altavista")
+    assert out.returncode == 2
+    assert "unknown target 'altavista'" in out.stderr and "Traceback" not in out.stderr
+    out = _trawl("report", "--strategy", "/nonexistent/strategy.ovid")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _html_text(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def _section(page: str, marker: str) -> str:
+    start = page.index(marker)
+    return page[start : page.index("</section>", start)]
