@@ -38,7 +38,11 @@ class Encoding:
 
 def sniff_encoding(head: bytes, file_name: str) -> Encoding:
     """The encoding of a file from its first bytes; refuses empty and binary files."""
-    if not head.strip(b" \t\r\n\x00"):
+    body = head
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if body.startswith(bom):
+            body = body[len(bom):]
+    if not body.strip(b" \t\r\n\x00"):
         raise TrawlError(Diagnostic.of(EMPTY_FILE, f"{file_name} is empty"))
     if head.startswith(codecs.BOM_UTF8):
         return Encoding("utf-8", True)

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 
 from Bio import Medline
 
+from trawl.query.diagnostics import Diagnostic, TrawlError
 from trawl.store.record import Record, SubjectHeading
 
-from .base import ParseContext, authors, digits_or_fail, split_lines, year_of
+from .base import TRUNCATED, ParseContext, authors, digits_or_fail, split_lines, year_of
 
 _RECORD_START = re.compile(r"^PMID- ")
 
@@ -51,8 +52,19 @@ def _heading(label: str) -> SubjectHeading:
 def parse(text: str, ctx: ParseContext) -> Iterator[Record]:
     lines = split_lines(text)
     starts = [i for i, line in enumerate(lines, 1) if _RECORD_START.match(line)]
+    # PubMed ends every record with its SO (source) line and the format has no end tag, so a
+    # last record without SO, in a file whose records have one, was cut short.
+    ends_with_so = None
     # Bio.Medline reads lines as a file gives them, newline included (a record ends at "\n").
     for number, rec in enumerate(Medline.parse(line + "\n" for line in lines), 1):
+        if ends_with_so is None:
+            ends_with_so = "SO" in rec
+        elif ends_with_so and "SO" not in rec and number == len(starts):
+            line = starts[-1]
+            raise TrawlError(Diagnostic.of(
+                TRUNCATED, f"{ctx.where(number, line)}: the last record stops before its SO "
+                "(source) line, which every other record has; the file was probably cut short",
+                line=line))
         line = starts[number - 1] if number <= len(starts) else None
         pmid = digits_or_fail(rec.get("PMID"), ctx, number, "PMID", line)
         eric = next((o for o in _listed(rec, "OID") if o.startswith("ERIC")), None)

@@ -15,7 +15,7 @@ from pathlib import Path
 from trawl.query.diagnostics import Diagnostic, TrawlError
 from trawl.store.record import Record
 
-from .base import EMPTY_FILE, ExportFormat, ParseContext
+from .base import EMPTY_FILE, UNKNOWN_FORMAT, ExportFormat, ParseContext
 from .encoding import HEAD_BYTES, Encoding, decode, decode_head, sniff_encoding
 from .formats import choose
 
@@ -45,6 +45,8 @@ class ParsedExport:
 def open_export(path: str | Path, fmt: str | None = None) -> ExportFile:
     """Read the head, refuse what is not an export, then read and hash the whole file."""
     path = Path(path)
+    if path.is_dir():
+        raise TrawlError(Diagnostic.of(UNKNOWN_FORMAT, f"{path} is a directory, not an export file"))
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
         enc = sniff_encoding(head, path.name)
