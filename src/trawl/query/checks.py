@@ -62,6 +62,9 @@ def check_statement(statement: Statement) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     expr = statement.expr
     seen_terms: set[int] = set()
+    controlled = {id(sub) for node in walk(expr)
+                  if isinstance(node, Fielded) and set(node.fields) <= CONTROLLED_FIELDS
+                  for sub in walk(node.child)}
     for node in walk(expr):
         if isinstance(node, Term) and id(node) not in seen_terms:
             seen_terms.add(id(node))
@@ -80,7 +83,7 @@ def check_statement(statement: Statement) -> list[Diagnostic]:
                                          f"{'one line only' if len(node.numbers) == 1 else 'a line twice'}",
                                          **_at(node.span)))
         elif isinstance(node, Bool):
-            out.extend(_bool_warnings(node))
+            out.extend(_bool_warnings(node, controlled=id(node) in controlled))
     out.extend(_unfielded(expr, fielded=False))
     return out
 
@@ -117,9 +120,10 @@ def _dedupe(words: list[str]) -> list[str]:
     return out
 
 
-def _bool_warnings(node: Bool) -> list[Diagnostic]:
+def _bool_warnings(node: Bool, *, controlled: bool) -> list[Diagnostic]:
+    """``controlled``: the group is under a suffix such as .sh. that searches indexing, not text."""
     out = []
-    if node.op == "not":
+    if node.op == "not" and not controlled:
         right = node.children[1]
         if _searches_free_text(right):
             out.append(Diagnostic.of(codes.NOT_FREE_TEXT, "'not' followed by free text excludes every "

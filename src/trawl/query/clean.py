@@ -220,7 +220,7 @@ def clean(text: str) -> Cleaned:
         if not line_text.strip():
             in_legend = False
             continue
-        where = {"line": chars[0][1][0], "column": 1}
+        where = {"line": chars[0][1][0], "column": chars[0][1][1]}
         if in_legend and not _NUMBERED.match(line_text):
             diags.append(Diagnostic.of(codes.LEGEND, "field key continued: removed", **where))
             continue
@@ -314,8 +314,11 @@ def _split_numbered(candidates: list[Chars], diags: list[Diagnostic]) -> list[So
         m = _NUMBERED.match(text)
         number = int(m.group(1)) if m else None
         indented = text[:1] in (" ", "\t")
+        punctuated = bool(m and m.group(0).rstrip()[-1:] in ".):")
+        # "12." always starts statement 12; a bare "12" does when it is the next number, or when
+        # it is not indented like a wrapped continuation ("   22 or 23").
         starts_statement = number is not None and (
-            number == expected or (number > expected - 1 and not indented and pending is None))
+            number == expected or punctuated or (not indented and pending is None))
         if starts_statement:
             assert m is not None and number is not None
             if number != expected:

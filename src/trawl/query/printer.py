@@ -80,7 +80,8 @@ def _expr(node: Node) -> str:
             if len(filters) == 1:
                 spec = filters[0].raw
             else:
-                spec = "(" + " and ".join(f.raw for f in filters) + ")"
+                spec = "(" + " and ".join(f"({f.raw})" if len(f.values) > 1 and f.kind not in
+                                          ("year", "entry-date") else f.raw for f in filters) + ")"
             return f"limit {child.number} to {spec}"
     raise TypeError(f"to_ovid cannot print {type(node).__name__}")
 
