@@ -79,7 +79,7 @@ EXPECTED: dict[str, int | str] = {
     "pubmed/biopython_pubmed_result2.txt": 4,  # PROVENANCE.md line 49: 4 (MEDLINE)
     "pubmed/biopython_pubmed_result3.txt": 1,  # PROVENANCE.md line 50: 1 (MEDLINE)
     "pubmed/colrev_pubmed-chatbot.csv": 6,  # PROVENANCE.md line 58: 6 (delimited)
-    "pubmed/metaknowledge_medline_test.medline": 175,  # PROVENANCE.md line 51: 175 (MEDLINE)
+    "pubmed/metaknowledge_medline_test.medline": TRUNCATED,  # PROVENANCE.md line 51: 175 (PMID- lines); record 175 stops mid-title without its SO line: the file is cut
     "pubmed/pybibx_mcda_pubmed.txt": 10,  # PROVENANCE.md line 54: 10 (MEDLINE)
     "pubmed/reflib_cancer.nbib": 20,  # PROVENANCE.md line 53: 20 (MEDLINE)
     "pubmed/revtools_restoration_pubmed.nbib": 104,  # PROVENANCE.md line 52: 104 (MEDLINE)
