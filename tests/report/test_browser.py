@@ -271,6 +271,7 @@ def test_seed_report_in_chromium(browser, seed_workspace, tmp_path):
     for t in facts["targets"]:
         assert t["column"] == [t["target"]]
         assert t["statements"] == numbers, t["target"]
+        assert t["rendered"] >= len(numbers), t["target"]  # each line has its rendering
     assert facts["checklist"] == 16
     browser.screenshot(ARTIFACTS / "report-seed.png")
 

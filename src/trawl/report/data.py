@@ -15,6 +15,7 @@ front end's diagnostics, and each target says it was not rendered because of the
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class SourceLine:
     text: str
     statement: int | None  # the statement number this line belongs to, once parsed
     diagnostics: tuple[Diagnostic, ...] = ()
+    hits: int | None = None  # a hit count pasted with the line (an Ovid search history)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class RunView:
     retrieved: int | None
     note: str = ""
     searched: str = ""  # the day the search was run: the import's "searched" date, else started
+    query_origin: str = ""  # for an import: "given", "file:<name>", "rendered:<target>", "none"
     file: str = ""  # an import's file: "name (sha256 prefix)"
 
 
@@ -231,7 +234,11 @@ def gather(
         records = _attempt("records", lambda: _records_by_source(store, store_part))
         provenance = _attempt("provenance chain", lambda: _verify(store, store_part))
         prisma = _attempt("PRISMA counts", lambda: _prisma(store, store_part))
-        hits = _line_hits(store, runs, sources) if store is not None else {}
+        hits = _line_hits(store, runs, sources, view.path) if store is not None else {}
+    pasted = {ln.statement: ln.hits for ln in view.lines if ln.hits is not None and ln.statement}
+    if pasted:  # a pasted search history counted each line in the database it was written for
+        hits.setdefault(view.database, {})
+        hits[view.database] = {**pasted, **hits[view.database]}
     rendered = _attempt(
         "renderings", lambda: _render_all(chosen, view, resolved, review, sources, hits)
     )
@@ -345,8 +352,9 @@ def _analyse(path: Path, database: str):
     by_line: dict[int | None, list[Diagnostic]] = {}
     for d in diagnostics:
         by_line.setdefault(d.line, []).append(d)
+    pasted = _pasted_hits(diagnostics, raw_lines)
     lines = tuple(
-        SourceLine(i, t, owner.get(i), tuple(by_line.get(i, ())))
+        SourceLine(i, t, owner.get(i), tuple(by_line.get(i, ())), pasted.get(i))
         for i, t in enumerate(raw_lines, 1)
     )
     # a finding on a line past the end (e.g. "unexpected end of input") still needs a place
@@ -361,6 +369,30 @@ def _analyse(path: Path, database: str):
     return StrategyView(
         str(path), database, lines, diagnostics, resolved is not None, n, note
     ), resolved
+
+
+def _pasted_hits(diagnostics: Iterable[Diagnostic], raw_lines: list[str]) -> dict[int, int]:
+    """Hit counts pasted with an Ovid search history, by source line.
+
+    The cleaner removes them with a diagnostic pointing at the count's columns; the count itself
+    is read back from those columns of the original text (never from the message).
+    """
+    try:
+        from trawl.query.codes import HIT_COUNT
+    except ImportError:
+        return {}
+    out: dict[int, int] = {}
+    for d in diagnostics:
+        if d.code != HIT_COUNT or not d.line or not d.column or not d.end_column:
+            continue
+        if d.line > len(raw_lines):
+            continue
+        digits = "".join(
+            c for c in raw_lines[d.line - 1][d.column - 1 : d.end_column - 1] if c.isdigit()
+        )
+        if digits:
+            out[d.line] = int(digits)
+    return out
 
 
 def _error_note(diagnostics: Iterable[Diagnostic]) -> str:
@@ -513,9 +545,6 @@ def _target_view(target, label, rendering, strategy, view: StrategyView, hits: d
         else:
             by_statement.setdefault(number, []).append(d)
     source_text = {ln.lineno: ln.text for ln in view.lines}
-    final = strategy.final.number if strategy.final.number is not None else len(strategy.statements)
-    if FINAL_LINE in hits:
-        hits = {final: hits[FINAL_LINE], **{k: v for k, v in hits.items() if k != FINAL_LINE}}
     rows = []
     for pos, st in enumerate(strategy.statements, 1):
         number = st.number if st.number is not None else pos
@@ -538,6 +567,9 @@ def _target_view(target, label, rendering, strategy, view: StrategyView, hits: d
         )
     for number, text in sorted(text_by_number.items()):  # lines trawl added (review limits)
         rows.append(TargetRow(number, ADDED_LINE, None, text, (), hits.get(number), added=True))
+    if FINAL_LINE in hits and rows and rows[-1].hits is None:
+        # the harvested total belongs to the last line: the whole query, limits included
+        rows[-1] = dataclasses.replace(rows[-1], hits=hits[FINAL_LINE])
     return TargetView(
         target,
         label,
@@ -683,8 +715,26 @@ def _run_view(run, sources) -> RunView:
         retrieved=_attr(run, "retrieved"),
         note=str(_attr(run, "note", default="") or ""),
         searched=str(params.get("searched") or started[:10]),
+        query_origin=str(params.get("query_origin") or ""),
         file=file,
     )
+
+
+def origin_note(run: RunView) -> str:
+    """Where an import's query came from, in words; empty for a harvest (it sent the query)."""
+    origin = run.query_origin
+    if not origin or origin == "given":
+        return ""
+    if origin.startswith("rendered:"):
+        return (
+            f"trawl's rendering for {origin.split(':', 1)[1]}: the person importing did not "
+            "give the query they ran"
+        )
+    if origin.startswith("file:"):
+        return f"read from {origin.split(':', 1)[1]}"
+    if origin == "none":
+        return "no query recorded"
+    return origin
 
 
 def target_of_source(source: str, sources, params: dict | None = None) -> str | None:
@@ -821,25 +871,42 @@ def _as_dict(counts: Any) -> dict[str, Any]:
 FINAL_LINE = -1  # key for "the strategy's final line" before statement numbers are known
 
 
-def _line_hits(store, runs: Part, sources) -> dict[str, dict[int, int]]:
-    """Hits per target and statement: line counts where the harvest recorded them, else the
-    final line's reported total from the latest complete run of that target's source."""
-    hits: dict[str, dict[int, int]] = {}
-    with contextlib.suppress(ImportError, AttributeError):
-        from trawl.sources import line_counts  # provided by the harvest part once it lands
+LINE_COUNTS_EVENT = "line counts"  # written by `trawl counts` (trawl.sources.counts)
 
-        for target, per_line in line_counts(store).items():
-            hits.setdefault(target, {}).update({int(k): int(v) for k, v in per_line.items()})
+
+def _line_hits(store, runs: Part, sources, strategy_file: str) -> dict[str, dict[int, int]]:
+    """Hits per target and line: from `trawl counts` (each line counted on its own in a source)
+    for this strategy file, the latest count winning; and the total the source reported for the
+    whole query in the latest complete harvest, which belongs to the final line."""
+    hits: dict[str, dict[int, int]] = {}
+    for event in store.events(kinds=[LINE_COUNTS_EVENT]):
+        payload = event.payload
+        if Path(str(payload.get("file", ""))).name != Path(strategy_file).name:
+            continue  # counts of another strategy text: its line numbers mean other lines
+        target = _target_of_card(str(payload.get("source", "")), sources)
+        if target is None:
+            continue
+        for row in payload.get("counts") or ():
+            if isinstance(row.get("hits"), int) and isinstance(row.get("line"), int):
+                hits.setdefault(target, {})[row["line"]] = row["hits"]
     if runs.ok:
-        for run in runs.value:
-            if (
-                run.kind == "harvest"
-                and run.target
-                and run.reported_total is not None
-                and run.status == "complete"
-            ):
-                hits.setdefault(run.target, {}).setdefault(FINAL_LINE, run.reported_total)
+        for run in runs.value:  # in run order: the latest complete harvest wins
+            if run.kind == "harvest" and run.target and run.status == "complete":
+                if run.reported_total is not None:
+                    hits.setdefault(run.target, {})[FINAL_LINE] = run.reported_total
     return hits
+
+
+def _target_of_card(source: str, sources) -> str | None:
+    target = target_of_source(source, sources)
+    if target is not None:
+        return target
+    try:
+        from trawl.sources.cards import get_card
+
+        return get_card(source).dialect
+    except (ImportError, TrawlError, KeyError, AttributeError):
+        return None
 
 
 def code_summary(code: str) -> str:

@@ -47,7 +47,11 @@ SEARCHED = "2021-01-04"  # the protocol's last search date (review.toml cutoff)
 
 
 def build_example_workspace(
-    directory: str | Path, *, seed: Path = SEED, shared: Path = SHARED
+    directory: str | Path,
+    *,
+    seed: Path = SEED,
+    shared: Path = SHARED,
+    cassettes: Path = REPO / "cassettes",
 ) -> Path:
     """A seed-review workspace in ``directory`` (created; must not exist), filled from recordings."""
     from trawl.review import Review
@@ -72,18 +76,80 @@ def build_example_workspace(
                 searched=SEARCHED,
                 query=query,
             )
-        _harvest_from_cassettes(store, review)
+        _harvest_from_cassettes(store, review, cassettes)
         _deduplicate(store, ws, review)
     return ws
 
 
-def _harvest_from_cassettes(store, review) -> None:
-    """Replay recorded API pages through the harvest, where the harvest part provides it."""
+@dataclass(frozen=True)
+class ExampleHarvest:
+    """One seed source harvested by replaying a cassette built from its REAL recorded pages."""
+
+    source: str  # the review's source key
+    cassette: str  # cassettes/<name>.json
+    env: tuple[tuple[str, str], ...]  # the credential names the client needs (values are dummies)
+
+
+HARVESTS: tuple[ExampleHarvest, ...] = (
+    ExampleHarvest("scopus", "scopus-search", (("ELSEVIER_API_KEY", "cassette"),)),
+    ExampleHarvest("medline", "pubmed-eutils.derived", ()),
+)
+
+
+class _Replay:
+    """An httpx transport answering with a cassette's recorded responses, in order.
+
+    It never reaches the network: a request past the end of the recording gets a 599 with a note,
+    which the harvest records as a failed or resumable run like any other fault.
+    """
+
+    def __init__(self, path: Path):
+        import json
+
+        self.interactions = json.loads(path.read_text(encoding="utf-8"))["interactions"]
+        self.sent = 0
+
+    def __call__(self, request):
+        import httpx
+
+        if self.sent >= len(self.interactions):
+            return httpx.Response(599, text="past the end of the recorded cassette")
+        recorded = self.interactions[self.sent]["response"]
+        self.sent += 1
+        return httpx.Response(
+            recorded["status"],
+            content=recorded["body"].encode("utf-8"),
+            headers={"content-type": recorded["content_type"]},
+        )
+
+
+def _harvest_from_cassettes(store, review, cassettes: Path) -> None:
+    """Harvest the seed's API sources as `trawl harvest` does, the API answered by cassettes."""
     try:
-        from trawl.sources.replay import harvest_example  # type: ignore[attr-defined]
+        import httpx
+
+        from trawl.sources.harvest import harvest_source, limits_of, plan_for
+        from trawl.sources.http import Http, RetryPolicy
     except ImportError:
         return
-    harvest_example(store, review, cassettes=REPO / "cassettes")
+    for item in HARVESTS:
+        path = cassettes / f"{item.cassette}.json"
+        if not path.is_file():
+            continue
+        replay = _Replay(path)
+        env = dict(item.env)
+        once = RetryPolicy(attempts=1, initial=0.0, maximum=0.0, retry_after_cap=0.0)
+        with Http(
+            retry=once, transport=httpx.MockTransport(replay), sleep=lambda s: None, env=env
+        ) as http:
+            harvest_source(
+                store,
+                plan_for(review, item.source),
+                limits_of(review),
+                http,
+                env=env,
+                max_pages=len(replay.interactions),
+            )
 
 
 def _deduplicate(store, ws: Path, review) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from trawl.query.diagnostics import Diagnostic
 from trawl.report import prisma_s
-from trawl.report.data import Part, ReportData, TargetView, code_summary
+from trawl.report.data import Part, ReportData, RunView, TargetView, code_summary, origin_note
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -229,8 +229,9 @@ def _renderings(data: ReportData) -> str:
     out = [
         '<section id="renderings"><h2>Renderings, line by line</h2>',
         "<p>Each database's search-history form beside the strategy as written. Diagnostics "
-        "sit under the line they concern; hits are counted per line where a line count was "
-        "run, or harvested for the final line.</p>",
+        "sit under the line they concern. Hits: per line where the pasted search history "
+        "gave them (the database the strategy was written for) or a line count was run; for "
+        "the final line, the total the database reported in the latest complete harvest.</p>",
     ]
     if not data.targets.ok:
         out.append(_part_note(data.targets))
@@ -272,7 +273,7 @@ def _target(t: TargetView) -> str:
         if r.diagnostics:
             out.append(
                 f'<tr class="diagnostics" data-statement="{r.statement}"><td></td>'
-                f'<td colspan="3">{_diag_list(r.diagnostics)}</td></tr>'
+                f'<td colspan="3">{_diag_list(r.diagnostics, line=r.source_lineno)}</td></tr>'
             )
     out.append("</tbody></table>")
     if t.state == "rendered":
@@ -360,15 +361,16 @@ def _runs(data: ReportData) -> str:
         for r in part.value:
             status_cls = {"complete": "ok", "failed": "failed"}.get(r.status, "not-run")
             note = f"<br><small>{_e(r.note)}</small>" if r.note else ""
-            query = _e(r.query) if r.query else "<em>no query recorded</em>"
+            query = _query_cell(r)
             file = f"<br><small>file: {_e(r.file)}</small>" if r.file else ""
             reported = "" if r.reported_total is None else r.reported_total
             retrieved = "" if r.retrieved is None else r.retrieved
             out.append(
                 f'<tr><td class="num">{r.id}</td><td>{_e(r.kind)}</td><td>{_e(r.source)}</td>'
-                f"<td>{_e(r.searched)}</td><td>{_e(r.started)}</td><td>{_e(r.finished)}</td>"
+                f'<td class="when">{_e(r.searched)}</td><td class="when">{_e(r.started)}</td>'
+                f'<td class="when">{_e(r.finished)}</td>'
                 f'<td><span class="state state-{status_cls}">{_e(r.status)}</span>{note}</td>'
-                f'<td><span class="code">{query}</span>{file}</td>'
+                f"<td>{query}{file}</td>"
                 f'<td class="num">{reported}</td><td class="num">{retrieved}</td></tr>'
             )
         out.append("</tbody></table>")
@@ -381,6 +383,22 @@ def _runs(data: ReportData) -> str:
         )
     out.append("</section>")
     return "".join(out)
+
+
+def _query_cell(r: RunView) -> str:
+    """A run's query: short ones in full, long ones folded under their first line."""
+    note = origin_note(r)
+    origin = f"<br><small>{_e(note)}</small>" if note else ""
+    if not r.query:
+        return "<em>no query recorded</em>" + origin
+    if len(r.query) <= 160 and "\n" not in r.query:
+        return f'<span class="code">{_e(r.query)}</span>{origin}'
+    first = r.query.splitlines()[0]
+    head = first if len(first) <= 80 else first[:80] + "\u2026"
+    return (
+        f'<details><summary class="code">{_e(head)}</summary>'
+        f'<pre class="query">{_e(r.query)}</pre></details>{origin}'
+    )
 
 
 def _provenance(data: ReportData) -> str:

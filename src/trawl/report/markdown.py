@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from trawl.query.diagnostics import Diagnostic
 from trawl.report import prisma_s
-from trawl.report.data import Part, ReportData, TargetView, code_summary
+from trawl.report.data import Part, ReportData, TargetView, code_summary, origin_note
 
 MARK = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 
@@ -226,7 +226,14 @@ def _runs(out: list[str], data: ReportData) -> None:
         out.append("|--:|---|---|---|---|---|---|---|--:|--:|")
         for r in part.value:
             status = r.status + (f" ({r.note})" if r.note else "")
-            query = _code(r.query) if r.query else "_no query recorded_"
+            if not r.query:
+                query = "_no query recorded_"
+            elif len(r.query) <= 160 and "\n" not in r.query:
+                query = _code(r.query)
+            else:
+                query = f"[run {r.id}'s query below](#run-{r.id}-query)"
+            if origin_note(r):
+                query += f"<br>_{origin_note(r)}_"
             if r.file:
                 query += f"<br>file: {_cell(r.file)}"
             reported = "" if r.reported_total is None else r.reported_total
@@ -236,6 +243,13 @@ def _runs(out: list[str], data: ReportData) -> None:
                 f"| {_cell(status)} | {query} | {reported} | {retrieved} |"
             )
         out.append("")
+        for r in part.value:
+            if r.query and (len(r.query) > 160 or "\n" in r.query):
+                out.append(
+                    f'<a id="run-{r.id}-query"></a>\n\n<details><summary>Run {r.id} '
+                    f"({r.kind}, {r.source}): the query</summary>\n"
+                )
+                out.append("```text\n" + r.query + "\n```\n\n</details>\n")
     rec = data.records_by_source
     if rec.ok:
         out.append(
