@@ -230,6 +230,45 @@ def test_tampered_store_is_reported_broken(seed_workspace, tmp_path):
     assert "BROKEN" in render_html(data) and "**BROKEN**" in render_markdown(data)
 
 
+def test_hits_counted_per_line_and_harvested_for_the_final_line(seed_workspace, tmp_path):
+    from trawl.sources.counts import LineCount, store_counts
+    from trawl.store import Store
+
+    ws = tmp_path / "counted"
+    shutil.copytree(seed_workspace, ws)
+    with Store.open(ws / "store.sqlite") as store:
+        store_counts(
+            store,
+            "scopus",
+            "strategy.ovid",
+            [LineCount(1, "q1", 1200), LineCount(2, "q2", 345), LineCount(3, "q3", None)],
+        )
+        store_counts(store, "scopus", "other-strategy.ovid", [LineCount(1, "q", 1)])  # not ours
+    data = gather(workspace=ws)
+    scopus = next(t for t in data.targets.value if t.target == "scopus")
+    by_line = {r.statement: r.hits for r in scopus.rows}
+    assert by_line[1] == 1200 and by_line[2] == 345 and by_line[3] is None
+    harvested = next(r for r in data.runs.value if r.source == "scopus" and r.kind == "harvest")
+    assert scopus.rows[-1].hits == harvested.reported_total  # the whole query, limits included
+    medline = next(t for t in data.targets.value if t.target == "ovid-medline")
+    assert medline.rows[-1].hits is not None
+    page = render_html(data)
+    assert '<td class="num">1200</td>' in _section(page, 'id="target-scopus"')
+
+
+def test_pasted_search_history_counts_become_the_databases_hits(tmp_path):
+    strategy = tmp_path / "history.ovid"
+    strategy.write_text(
+        "1. exp Peer Group/ 12,345\n2. (peer adj support*).ti,ab. (678)\n3. or/1-2   12,900\n",
+        encoding="utf-8",
+    )
+    data = gather(strategy=strategy, targets=["ovid-medline", "pubmed"])
+    assert [ln.hits for ln in data.strategy.lines] == [12345, 678, 12900]
+    medline, pubmed = data.targets.value
+    assert [r.hits for r in medline.rows if not r.added] == [12345, 678, 12900]
+    assert all(r.hits is None for r in pubmed.rows)  # counts from Ovid say nothing of PubMed
+
+
 # -- the as-published strategy: line 2 has an unmatched parenthesis ---------------------------------
 
 
@@ -273,7 +312,8 @@ def test_prisma_s_filled_from_the_seed_review(seed_workspace):
     assert "weekly" in entries[12].answer
     assert re.search(r"\d{4}-\d\d-\d\d", entries[13].answer)
     assert "stored" in entries[15].answer
-    for n in prisma_s.FILLED_BY_TRAWL - {16}:
+    assert "trawl dedup" in entries[16].answer and "duplicate" in entries[16].answer
+    for n in prisma_s.FILLED_BY_TRAWL:
         assert entries[n].answer, n
 
 

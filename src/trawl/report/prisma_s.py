@@ -411,18 +411,28 @@ def _deduplication(data: ReportData):
     if not data.prisma.ok:
         return ("", "", data.prisma.note or "deduplication has not been run")
     counts = data.prisma.value.counts
-    removed = _first(counts, "duplicates_removed", "duplicates", "removed_duplicates")
-    identified = _first(counts, "identified", "records_identified", "total")
+    dedup = counts.get("dedup")
+    if not isinstance(dedup, dict):
+        return ("", "", "the stored records have not been deduplicated yet (`trawl dedup`)")
+    removed = _first(counts, "duplicates_removed")
+    identified = _first(counts, "records_identified")
     text = (
-        "Duplicates were found with trawl's deduplication (identifier match on DOI/PMID, "
-        "then fuzzy title, year and author match), each decision logged in the provenance "
-        "chain"
+        "Records from all sources were deduplicated with trawl (`trawl dedup`): candidate pairs "
+        "share a DOI, PMID, title start or end, or first author, year and title word; a pair "
+        "is merged on a shared identifier, or on a near-identical title corroborated by year, "
+        "first author, journal, volume or pages with no contradiction; conflicting identifiers "
+        "never merge, and doubtful pairs are left apart for a person to review. Nothing is "
+        "deleted, and each decision is a provenance event"
     )
     if removed is not None:
         text += f"; {removed} duplicate record{'s' if removed != 1 else ''} removed"
         if identified is not None:
             text += f" of {identified} identified"
-    return text + ".", "the PRISMA counts of the store's duplicate decisions", ""
+    when = str(dedup.get("at") or "")[:10]
+    text += f" (deduplication run {dedup.get('run')}{', ' + when if when else ''})."
+    late = _first(counts, "records_not_deduplicated")
+    pending = f"{late} records stored since: run `trawl dedup` again" if late else ""
+    return text, "the store's latest deduplication run and its PRISMA counts", pending
 
 
 def _first(counts: dict, *keys: str):
