@@ -72,6 +72,6 @@ def test_first_page_and_numbers_and_notices():
     assert first_page("0045–0050") == "45"
     assert title_numbers(fold("Recovery in practice, part II")) == ("2",)
     assert title_numbers(fold("Outcomes 2019: an update")) == ("2019",)
-    assert notice_kind(fold("Erratum: Peer support in mental health")) == "erratum"
+    assert notice_kind(fold("Erratum: Peer support in mental health")) == "correction"
     assert notice_kind(fold("Correction to: Peer support")) == "correction"
     assert notice_kind(fold("Peer support and correction services")) is None

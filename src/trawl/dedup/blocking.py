@@ -8,7 +8,7 @@ lost its DOI, carries a typo, or was truncated:
 * the DOI and the PMID (exact-identifier stage);
 * the first and the last 24 characters of the title with spaces removed (a typo near one end of
   the title still leaves the other end intact; a truncated title keeps its start);
-* first author + year + first title word (titles reworded at both ends).
+* first author + year + first title word other than an article (titles reworded at both ends).
 
 Cost grows with the sum of squared block sizes, so a block that is suspiciously large (a
 supplement DOI shared by hundreds of abstracts, a common title ending such as "a systematic review
@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from trawl.dedup.normalise import Keys
+from trawl.dedup.normalise import Keys, without_articles
 
 EDGE = 24  # characters of squashed title used for the prefix and suffix keys
 MAX_BLOCK = 200  # larger blocks are skipped (and reported) rather than compared pairwise
@@ -37,8 +37,9 @@ def blocking_keys(k: Keys) -> Iterator[tuple[str, ...]]:
         yield ("head", squashed[:EDGE])
         if not k.truncated:
             yield ("tail", squashed[-EDGE:])
-    if k.first_author and k.year and k.title:
-        yield ("author-year", k.first_author, str(k.year), k.title.split()[0])
+    words = without_articles(k.title).split()
+    if k.first_author and k.year and words:
+        yield ("author-year", k.first_author, str(k.year), words[0])
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from trawl.dedup.normalise import Keys, journals_compatible
+from trawl.dedup.normalise import Keys, journals_compatible, without_articles
 
 Decision = Literal["duplicate", "borderline", "distinct"]
 
@@ -60,7 +60,17 @@ def title_similarity(a: Keys, b: Keys) -> float:
         if n < MIN_PREFIX:
             return 0.0
         x, y = x[:n], y[:n]
-    return Levenshtein.normalized_similarity(x, y)
+    sim = Levenshtein.normalized_similarity(x, y)
+    if sim < SAME_TITLE and SIMILAR_TITLE - 0.1 <= sim:
+        # Old WoS records drop "a"/"the"; compare without articles too.
+        sim = max(sim, Levenshtein.normalized_similarity(without_articles(x), without_articles(y)))
+    return sim
+
+
+def subtitle_dropped(a: Keys, b: Keys) -> bool:
+    """One title is the other without its subtitle ("Climate change and health: a review")."""
+    short, long_ = sorted((a.title, b.title), key=len)
+    return len(short) >= 20 and long_.startswith(short)
 
 
 def _surname_match(x: str, y: str) -> bool:
@@ -104,7 +114,15 @@ def compare(a: Keys, b: Keys) -> Comparison:
         same_id.append(f"same PMID {a.pmid}")
 
     if same_id:
-        if not a.title or not b.title or sim >= 0.7:
+        # Titles need only roughly agree: the identifier carries the match. Two notices of one
+        # kind under one DOI are one notice however each database words it.
+        if (
+            not a.title
+            or not b.title
+            or sim >= 0.7
+            or subtitle_dropped(a, b)
+            or (a.notice is not None and a.notice == b.notice)
+        ):
             reasons = tuple(same_id) + ((f"title similarity {sim:.2f}",) if sim else ())
             return Comparison("duplicate", 1.0, reasons)
         # A supplement or a whole issue can carry one DOI for many abstracts.

@@ -42,6 +42,25 @@ NOTICE_WORDS = (
     "in reply",
 )
 _NOTICE = re.compile(r"^(?:" + "|".join(re.escape(w) for w in NOTICE_WORDS) + r")\b")
+# Web of Science titles a correction notice as the corrected paper's title + "(vol 104, pg 150, 2017)".
+_WOS_CORRECTION = re.compile(r"\bvol \d+ (?:pg|pp|p)? ?\w+ (?:19|20)\d\d$")
+# Notices of one kind, whatever the word: an erratum and a corrigendum are both corrections.
+_NOTICE_KIND = {
+    "erratum": "correction",
+    "errata": "correction",
+    "corrigendum": "correction",
+    "correction": "correction",
+    "retraction": "retraction",
+    "retracted": "retraction",
+    "expression of concern": "expression of concern",
+    "comment on": "comment",
+    "commentary on": "comment",
+    "reply to": "reply",
+    "response to": "reply",
+    "author reply": "reply",
+    "authors reply": "reply",
+    "in reply": "reply",
+}
 
 # Small words dropped when comparing journal names, so "Journal of the American ..." and
 # "J Am ..." line up token by token.
@@ -98,9 +117,21 @@ def title_numbers(folded_title: str) -> tuple[str, ...]:
 
 
 def notice_kind(folded_title: str) -> str | None:
-    """'erratum', 'comment on' … when the title announces a notice about another paper."""
+    """'correction', 'retraction', 'comment', 'reply' when the title announces a notice."""
     m = _NOTICE.match(folded_title)
-    return m.group(0) if m else None
+    if m:
+        return _NOTICE_KIND[m.group(0)]
+    if _WOS_CORRECTION.search(folded_title):
+        return "correction"
+    return None
+
+
+_ARTICLES = re.compile(r"\b(?:a|an|the)\b ?")
+
+
+def without_articles(folded_title: str) -> str:
+    """Old WoS records drop articles ("PRELIMINARY ANALYSIS OF SPREAD OF DEPRESSION")."""
+    return _ARTICLES.sub("", folded_title).strip()
 
 
 def surname(family: str | None, given: str | None = None) -> str:
