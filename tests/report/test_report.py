@@ -278,17 +278,42 @@ def test_as_published_strategy_still_gives_a_report(seed_workspace):
     line2 = data.strategy.lines[1]
     assert line2.lineno == 2 and "peer adj" in line2.text
     assert any(d.severity == "error" for d in line2.diagnostics)
-    for t in data.targets.value:
-        assert t.state == "not rendered" and "error" in t.note
-        assert all(r.text is None for r in t.rows)
     page = render_html(data)
     strategy = _section(page, 'id="strategy"')
     for d in line2.diagnostics:
         assert f'data-code="{d.code}" data-line="2"' in strategy
     md = render_markdown(data)
-    assert "not rendered: the strategy has" in md
     row2 = next(ln for ln in md.splitlines() if ln.startswith("| 2 |"))
     assert "error" in row2 and line2.diagnostics[0].code in row2
+
+
+def test_as_published_strategy_is_rendered_where_the_error_cannot_reach(seed_workspace):
+    """Line 2 has an error; 14 (or/1-13), 48 (14 and 25 and 47) and 49 (limit 48) depend on it.
+    Every other line means exactly what it says and is rendered."""
+    data = gather(workspace=seed_workspace, strategy=SEED / "as-published.txt")
+    for t in data.targets.value:
+        assert t.state == "partly rendered" and "error on line 2" in t.note, t.target
+        assert [r.statement for r in t.rows] == list(range(1, 50))
+        missing = {r.statement: r.reason for r in t.rows if r.text is None}
+        assert set(missing) == {2, 14, 48, 49}, t.target
+        assert "has an error" in missing[2] and "line 2" in missing[14]
+        assert "line 14" in missing[48] and "line 48" in missing[49]
+        assert t.query == "" and not any(r.added for r in t.rows)
+    md = render_markdown(data)
+    assert "_not rendered: refers to line 2, which has an error_" in md
+    assert "partly rendered: the strategy has 1 error on line 2" in md
+
+
+def test_renderable_keeps_lines_that_refer_only_to_sound_lines():
+    from trawl.query import analyse
+    from trawl.report.data import renderable
+
+    text = "1. a.ti.\n2. (b adj c.ti.\n3. d.ti.\n4. 1 or 3\n5. 2 or 4\n6. limit 5 to english\n"
+    analysis = analyse(text)
+    assert analysis.strategy is None
+    partial, why = renderable(analysis.statements, "ovid-medline")
+    assert [st.number for st in partial.statements] == [1, 3, 4]
+    assert set(why) == {5, 6}
 
 
 # -- PRISMA-S --------------------------------------------------------------------------------------
@@ -351,7 +376,7 @@ def test_cli_writes_html_and_markdown(strategy_only, tmp_path):
         str(md_path),
     )
     assert out.returncode == 0, out.stderr
-    assert "### `pubmed`: not rendered" in md_path.read_text(encoding="utf-8")
+    assert "### `pubmed`: partly rendered" in md_path.read_text(encoding="utf-8")
 
 
 def test_cli_rejects_bad_input_in_one_line(strategy_only):

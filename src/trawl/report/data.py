@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -93,13 +94,14 @@ class TargetRow:
     diagnostics: tuple[Diagnostic, ...] = ()
     hits: int | None = None  # counted or harvested hits for this line in this target's source
     added: bool = False  # a line trawl added (the review's limits), not one of the strategy's
+    reason: str = ""  # why there is no rendering (a partly rendered strategy)
 
 
 @dataclass(frozen=True)
 class TargetView:
     target: str
     label: str  # how the review names the source searched with it ("Scopus"), else the target
-    state: Literal["rendered", "not rendered", "not available"]
+    state: Literal["rendered", "partly rendered", "not rendered", "not available"]
     note: str = ""
     rows: tuple[TargetRow, ...] = ()
     general: tuple[Diagnostic, ...] = ()  # findings that point at no line
@@ -220,7 +222,7 @@ def gather(
     review = _load_review(ws)
     strategy_path = _strategy_path(ws, review, strategy)
     database = review.database if review is not None else "ovid-medline"
-    view, resolved = _analyse(strategy_path, database)
+    view, resolved, parsed = _analyse(strategy_path, database)
     sources = _sources(review)
     chosen = _targets(targets, sources)
 
@@ -240,7 +242,7 @@ def gather(
         hits.setdefault(view.database, {})
         hits[view.database] = {**pasted, **hits[view.database]}
     rendered = _attempt(
-        "renderings", lambda: _render_all(chosen, view, resolved, review, sources, hits)
+        "renderings", lambda: _render_all(chosen, view, resolved, parsed, review, sources, hits)
     )
     crosswalk = _attempt("heading crosswalk", lambda: _crosswalk(resolved, view))
 
@@ -337,18 +339,13 @@ def _analyse(path: Path, database: str):
         from trawl.query import analyse
     except ImportError as exc:
         lines = tuple(SourceLine(i, t, None) for i, t in enumerate(raw_lines, 1))
-        return StrategyView(
-            str(path),
-            database,
-            lines,
-            (),
-            False,
-            note=f"the query front end is not available ({exc})",
-        ), None
+        note = f"the query front end is not available ({exc})"
+        return StrategyView(str(path), database, lines, (), False, note=note), None, ()
     analysis = analyse(text, database=database)
     resolved = analysis.strategy
     diagnostics = tuple(analysis.diagnostics)
-    owner = _statement_lines(resolved) if resolved is not None else {}
+    parsed = tuple(getattr(analysis, "statements", ()) or ())  # those that parsed, numbered
+    owner = _statement_lines(resolved) if resolved is not None else _lines_of(parsed)
     by_line: dict[int | None, list[Diagnostic]] = {}
     for d in diagnostics:
         by_line.setdefault(d.line, []).append(d)
@@ -361,14 +358,11 @@ def _analyse(path: Path, database: str):
     tail = tuple(d for d in diagnostics if d.line is None or d.line > len(raw_lines))
     if tail and lines:
         last = lines[-1]
-        lines = lines[:-1] + (
-            SourceLine(last.lineno, last.text, last.statement, last.diagnostics + tail),
-        )
+        lines = lines[:-1] + (dataclasses.replace(last, diagnostics=last.diagnostics + tail),)
     n = len(resolved.statements) if resolved is not None else 0
     note = "" if resolved is not None else _error_note(diagnostics)
-    return StrategyView(
-        str(path), database, lines, diagnostics, resolved is not None, n, note
-    ), resolved
+    view = StrategyView(str(path), database, lines, diagnostics, resolved is not None, n, note)
+    return view, resolved, (parsed if resolved is None else ())
 
 
 def _pasted_hits(diagnostics: Iterable[Diagnostic], raw_lines: list[str]) -> dict[int, int]:
@@ -406,8 +400,12 @@ def _error_note(diagnostics: Iterable[Diagnostic]) -> str:
 
 def _statement_lines(strategy) -> dict[int, int]:
     """Source line -> statement number, from each statement's span."""
+    return _lines_of(strategy.statements)
+
+
+def _lines_of(statements) -> dict[int, int]:
     owner: dict[int, int] = {}
-    for pos, st in enumerate(strategy.statements, 1):
+    for pos, st in enumerate(statements, 1):
         number = st.number if st.number is not None else pos
         span = st.span
         if span.line <= 0:
@@ -481,11 +479,13 @@ def _targets(requested: Iterable[str] | None, sources: tuple[SourceInfo, ...]) -
     return tuple(dict.fromkeys(wanted))
 
 
-def _render_all(targets, view: StrategyView, strategy, review, sources, hits):
-    """Each target's view. A strategy with errors is rendered for none of them (its lines are
-    still shown); a renderer that is missing or fails costs its own target only."""
+def _render_all(targets, view: StrategyView, strategy, parsed, review, sources, hits):
+    """Each target's view. A strategy with errors is rendered only in part: the lines that parsed
+    and depend on no line with an error (see `renderable`); a renderer that is missing or fails
+    costs its own target only."""
     get_dialect, missing = None, ""
-    if strategy is not None:
+    partial, why = (None, {}) if strategy is not None else renderable(parsed, view.database)
+    if strategy is not None or partial is not None:
         try:
             from trawl.dialects import get_dialect
         except ImportError as exc:
@@ -495,7 +495,7 @@ def _render_all(targets, view: StrategyView, strategy, review, sources, hits):
         source = next((s for s in sources if s.target == target), None)
         label = source.label if source is not None else target
         unrendered = _unrendered_rows(view)
-        if strategy is None:  # its lines, with the errors, are in the strategy section
+        if strategy is None and partial is None:  # its lines and errors: the strategy section
             note = view.note or "not rendered: the strategy was not parsed"
             out.append(TargetView(target, label, "not rendered", note))
             continue
@@ -503,7 +503,7 @@ def _render_all(targets, view: StrategyView, strategy, review, sources, hits):
             out.append(TargetView(target, label, "not available", missing, rows=unrendered))
             continue
         try:
-            rendering = get_dialect(target).render(strategy, review=review)
+            rendering = get_dialect(target).render(strategy or partial, review=review)
         except TrawlError as exc:
             note = f"not rendered: {exc}"
             out.append(
@@ -516,8 +516,72 @@ def _render_all(targets, view: StrategyView, strategy, review, sources, hits):
             note = f"the {target} renderer is not available ({type(exc).__name__}: {exc})"
             out.append(TargetView(target, label, "not available", note, rows=unrendered))
             continue
-        out.append(_target_view(target, label, rendering, strategy, view, hits.get(target, {})))
+        if strategy is not None:
+            out.append(_target_view(target, label, rendering, strategy, view, hits.get(target, {})))
+        else:
+            per_line = {k: v for k, v in hits.get(target, {}).items() if k != FINAL_LINE}
+            out.append(_partial_view(target, label, rendering, partial, why, view, per_line))
     return Part("ok", tuple(out))
+
+
+def renderable(statements, database: str):
+    """From a strategy with errors: the statements that parsed and refer (directly or through
+    other lines) to no line with an error, as a Strategy; and why each other statement is out.
+
+    Rendering those lines is safe: each means exactly what it says. A line that combines a broken
+    line (``or/1-13`` when line 2 has an error) would silently mean less, so it is left out.
+    """
+    from trawl.query.ast import LineRange, LineRef, Strategy, walk
+
+    numbers = {st.number for st in statements}
+    kept, why = [], {}
+    for st in statements:
+        refs: list[int] = []
+        for node in walk(st.expr):
+            if isinstance(node, LineRef):
+                refs.append(node.number)
+            elif isinstance(node, LineRange):
+                refs.extend(node.numbers)
+        broken = [n for n in refs if n not in numbers]
+        later = [n for n in refs if n in why]
+        if broken:
+            why[st.number] = f"not rendered: refers to line {broken[0]}, which has an error"
+        elif later:
+            why[st.number] = f"not rendered: refers to line {later[0]}, which is not rendered"
+        else:
+            kept.append(st)
+    if not kept:
+        return None, why
+    return Strategy(tuple(kept), database), why
+
+
+_WRITTEN_NUMBER = re.compile(r"^\s*(\d+)\s*[.)]?\s")
+
+
+def _partial_view(target, label, rendering, partial, why, view: StrategyView, hits):
+    """The rows of a partly rendered strategy: every line of the file, in order."""
+    full = _target_view(target, label, rendering, partial, view, hits)
+    by_number = {r.statement: r for r in full.rows if not r.added}
+    rows = []
+    for ln in view.lines:
+        if not ln.text.strip():
+            continue
+        if ln.statement is not None and ln.statement in by_number:
+            rows.append(by_number.pop(ln.statement))
+            continue
+        if ln.statement is not None and any(r.statement == ln.statement for r in rows):
+            continue  # a continuation line of a statement already shown
+        written = _WRITTEN_NUMBER.match(ln.text)
+        number = ln.statement or (int(written.group(1)) if written else ln.lineno)
+        reason = why.get(number, "not rendered: this line has an error")
+        rows.append(TargetRow(number, ln.text.strip(), ln.lineno, None, reason=reason))
+    note = (
+        f"partly rendered: {view.note.removeprefix('not rendered: ')}. Lines that parsed "
+        "and depend on no broken line are rendered; the whole-strategy query is not given."
+    )
+    return dataclasses.replace(
+        full, state="partly rendered", note=note, rows=tuple(rows), query="", queries=()
+    )
 
 
 def _unrendered_rows(view: StrategyView) -> tuple[TargetRow, ...]:

@@ -262,7 +262,10 @@ def _target(t: TargetView) -> str:
         rendered = (
             f'<td class="code rendered">{_e(r.text)}</td>'
             if r.text is not None
-            else '<td class="missing">not rendered</td>'
+            else f'<td class="missing"><a href="#src-{r.source_lineno}">'
+            f"{_e(r.reason or 'not rendered')}</a></td>"
+            if r.source_lineno is not None
+            else f'<td class="missing">{_e(r.reason or "not rendered")}</td>'
         )
         out.append(
             f'<tr class="line{_worst(r.diagnostics)}{" added" if r.added else ""}" '

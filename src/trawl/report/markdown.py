@@ -164,7 +164,7 @@ def _target(out: list[str], t: TargetView) -> None:
     out.append(f"| # | Ovid (as written) | {t.target} | Hits | Diagnostics |")
     out.append("|--:|---|---|--:|---|")
     for r in t.rows:
-        text = _code(r.text) if r.text is not None else "_not rendered_"
+        text = _code(r.text) if r.text is not None else f"_{r.reason or 'not rendered'}_"
         hits = r.hits if r.hits is not None else ""
         source = f"_{r.source}_" if r.added else _code(r.source)
         out.append(f"| {r.statement} | {source} | {text} | {hits} | {_diag_cell(r.diagnostics)} |")
