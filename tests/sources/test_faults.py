@@ -1,0 +1,94 @@
+"""Harvests under injected faults end with exactly the records of a fault-free harvest, or stop
+with a clear resumable error that loses nothing and ``resume`` completes."""
+
+from __future__ import annotations
+
+import pytest
+from fakeapi import APIS, FAULTS, FakeApi, fault_schedule
+
+from trawl.sources.base import Limits
+from trawl.sources.cards import get_card
+from trawl.sources.harvest import Plan, harvest_source
+from trawl.sources.http import Http, RetryPolicy
+from trawl.store import Store
+
+FAST = RetryPolicy(attempts=5, initial=0.001, maximum=0.005, retry_after_cap=0.005)
+
+
+def harvest(tmp_path, name: str, api: FakeApi, *, resume=False, store=None, attempts=5,
+            max_pages=None):
+    store = store or Store.create(tmp_path / f"{name}-{api.requests}.sqlite")
+    env = {f"TRAWL_{get_card(api.api).name.upper().replace('-', '_')}_BASE_URL": api.url}
+    policy = RetryPolicy(attempts=attempts, initial=0.001, maximum=0.005, retry_after_cap=0.005)
+    with Http(retry=policy, timeout=0.3, env=env) as http:
+        result = harvest_source(store, Plan(api.api, get_card(api.api), "peer support", {}),
+                                Limits(), http, resume=resume, env=env, max_pages=max_pages,
+                                page_size=api.page_size)
+    return store, result
+
+
+def accessions(store, source):
+    return sorted(r.record.accession for r in store.records(source=source))
+
+
+@pytest.mark.parametrize("api_name", APIS)
+def test_every_fault_once_gives_the_fault_free_records(tmp_path, api_name):
+    n, size = 95, 5
+    with FakeApi(api_name, n, page_size=size) as clean:
+        store, result = harvest(tmp_path, "clean", clean)
+        assert result.status == "complete", result.note
+        expected = accessions(store, api_name)
+    assert expected == sorted(clean.expected_ids())
+    with FakeApi(api_name, n, page_size=size, stall=0.6,
+                 faults=fault_schedule(FAULTS, every=2, first=2)) as faulty:
+        store, result = harvest(tmp_path, "faulty", faulty)
+        assert result.status == "complete", result.note
+        assert faulty.served == list(FAULTS)  # every fault was really served (and survived)
+    assert accessions(store, api_name) == expected
+    events = [e.kind for e in store.events()]
+    assert "total changed" in events
+    assert store.verify().ok
+
+
+@pytest.mark.parametrize("api_name", ["europepmc", "pubmed", "crossref"])
+def test_persistent_fault_stops_resumably_and_resume_completes(tmp_path, api_name):
+    with FakeApi(api_name, 80, page_size=10) as api:
+        clean_store, _ = harvest(tmp_path, "clean", api)
+        expected = accessions(clean_store, api_name)
+    with FakeApi(api_name, 80, page_size=10) as api:
+        store = Store.create(tmp_path / "faulty.sqlite")
+        api.faults = {4: ["503"] * 1}
+        api.persistent = None
+        # requests 4, 5, 6 ... all fail while persistent is set
+        original = api._fault_for
+        api._fault_for = lambda number: ["503"] if number >= 4 else original(number)
+        store, result = harvest(tmp_path, "faulty", api, store=store, attempts=3)
+        assert result.status == "resumable"
+        assert "gave up after 3 attempts" in result.note and "HTTP 503" in result.note
+        kept = accessions(store, api_name)
+        assert kept and set(kept) < set(expected)  # what was committed stays
+        run = store.runs(source=api_name)[-1]
+        assert run.status == "resumable" and run.checkpoint
+        api._fault_for = original
+        store, result = harvest(tmp_path, "faulty", api, store=store, resume=True)
+        assert result.status == "complete", result.note
+    assert accessions(store, api_name) == expected
+    assert store.verify().ok
+
+
+def test_rerun_is_idempotent_and_reports_known(tmp_path):
+    with FakeApi("openalex", 30, page_size=10) as api:
+        store, first = harvest(tmp_path, "a", api)
+        store, second = harvest(tmp_path, "a", api, store=store)
+    assert first.new == 30 and first.known == 0
+    assert second.new == 0 and second.known == 30
+    assert len(accessions(store, "openalex")) == 30
+
+
+def test_max_pages_then_resume(tmp_path):
+    with FakeApi("semantic-scholar", 50, page_size=10) as api:
+        store, first = harvest(tmp_path, "s2", api, max_pages=2)
+        assert first.status == "resumable" and first.records == 20
+        store, second = harvest(tmp_path, "s2", api, store=store, resume=True)
+        assert second.status == "complete" and second.new == 30
+        assert accessions(store, "semantic-scholar") == sorted(api.expected_ids())
