@@ -486,7 +486,11 @@ class _Builder:
                 self.note(codes.CAPITALISED, f"{str(kids[0])!r} written in capitals (read as 'exp')",
                           kids[0].start_pos, kids[0].end_pos)
             kids = kids[1:]
+        focus = getattr(kids[0], "type", None) == "FOCUS"
+        if focus:
+            kids = kids[1:]
         label, major = kids[0]
+        major = major or focus
         end = kids[1]
         subheadings = tuple(s.strip().lower() for s in str(end)[1:].split(",") if s.strip())
         return Heading(self.vocabulary, label, explode=explode, major=major, subheadings=subheadings,
