@@ -5,13 +5,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SEED, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SEED, SHARED
 from trawl.query import analyse, parse_strategy, to_ovid
 from trawl.query.ast import (
-    Bool, Fielded, Heading, LineRange, LineRef, Near, Phrase, Statement, Strategy, Term,
+    Bool,
+    Fielded,
+    Heading,
+    LineRange,
+    LineRef,
+    Near,
+    Phrase,
+    Statement,
+    Strategy,
+    Term,
 )
 from trawl.query.diagnostics import Severity, TrawlError
 
