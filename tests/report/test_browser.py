@@ -165,22 +165,28 @@ class Browser:
             if e["method"] == "Network.requestWillBeSent"
         ]
 
-    def screenshot(self, path: Path) -> None:
-        height = self.evaluate("document.documentElement.scrollHeight")
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            session=True,
-            width=1400,
-            height=min(int(height), 16000),
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+    def screenshot(self, path: Path, *, at: str | None = None, height: int = 2400) -> None:
+        """A PNG of ``height`` pixels of the page, from the top or from the element ``at``.
+
+        Not the whole page: the seed report is some 40,000 pixels tall, too tall to look at and
+        slow to encode; the top (header, summary, strategy) and the place under test show how
+        the page reads.
+        """
+        top = 0
+        if at is not None:
+            top = self.evaluate(
+                f"Math.max(0, document.querySelector({json.dumps(at)}).getBoundingClientRect().top"
+                " + window.scrollY - 40)"
+            )
         shot = self.call(
-            "Page.captureScreenshot", session=True, format="png", captureBeyondViewport=True
+            "Page.captureScreenshot",
+            session=True,
+            format="png",
+            captureBeyondViewport=True,
+            clip={"x": 0, "y": top, "width": 1400, "height": height, "scale": 1},
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(shot["data"]))
-        self.call("Emulation.clearDeviceMetricsOverride", session=True)
 
     def close(self) -> None:
         try:
@@ -274,6 +280,7 @@ def test_seed_report_in_chromium(browser, seed_workspace, tmp_path):
         assert t["rendered"] >= len(numbers), t["target"]  # each line has its rendering
     assert facts["checklist"] == 16
     browser.screenshot(ARTIFACTS / "report-seed.png")
+    browser.screenshot(ARTIFACTS / "report-seed-scopus.png", at="#target-scopus")
 
 
 def test_as_published_report_shows_line_2_in_chromium(browser, seed_workspace, tmp_path):
@@ -299,4 +306,4 @@ def test_as_published_report_shows_line_2_in_chromium(browser, seed_workspace, t
     for t in facts["targets"]:
         assert t["statements"] == list(range(1, 50)), t["target"]
         assert t["rendered"] == 45, t["target"]  # all but 2 and the lines built on it: 14, 48, 49
-    browser.screenshot(ARTIFACTS / "report-as-published.png")
+    browser.screenshot(ARTIFACTS / "report-as-published.png", at="#src-1", height=1400)
