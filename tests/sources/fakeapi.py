@@ -120,7 +120,8 @@ class FakeApi:
         self._cached = cached
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                       daemon=True)
 
     @property
     def url(self) -> str:
@@ -319,6 +320,13 @@ class FakeApi:
         return Handler
 
 
-def fault_schedule(kinds: Iterable[str], every: int = 2, first: int = 2) -> dict[int, str]:
-    """Faults on requests first, first+every, ...: one of each kind in order."""
-    return {first + every * i: kind for i, kind in enumerate(kinds)}
+def fault_schedule(kinds: Iterable[str], per_page: int = 2, first: int = 2) -> dict[int, str]:
+    """Each kind once, in order, ``per_page`` faults in a row and then one clean request."""
+    out: dict[int, str] = {}
+    number = first
+    for i, kind in enumerate(kinds):
+        out[number] = kind
+        number += 1
+        if (i + 1) % per_page == 0:
+            number += 1
+    return out

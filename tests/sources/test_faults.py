@@ -18,7 +18,8 @@ FAST = RetryPolicy(attempts=5, initial=0.001, maximum=0.005, retry_after_cap=0.0
 def harvest(tmp_path, name: str, api: FakeApi, *, resume=False, store=None, attempts=5,
             max_pages=None):
     store = store or Store.create(tmp_path / f"{name}-{api.requests}.sqlite")
-    env = {f"TRAWL_{get_card(api.api).name.upper().replace('-', '_')}_BASE_URL": api.url}
+    prefix = f"TRAWL_{api.api.upper().replace('-', '_')}"
+    env = {f"{prefix}_BASE_URL": api.url, f"{prefix}_RATE": "500"}
     policy = RetryPolicy(attempts=attempts, initial=0.001, maximum=0.005, retry_after_cap=0.005)
     with Http(retry=policy, timeout=0.3, env=env) as http:
         result = harvest_source(store, Plan(api.api, get_card(api.api), "peer support", {}),
@@ -33,14 +34,14 @@ def accessions(store, source):
 
 @pytest.mark.parametrize("api_name", APIS)
 def test_every_fault_once_gives_the_fault_free_records(tmp_path, api_name):
-    n, size = 95, 5
+    n, size = 50, 5
     with FakeApi(api_name, n, page_size=size) as clean:
         store, result = harvest(tmp_path, "clean", clean)
         assert result.status == "complete", result.note
         expected = accessions(store, api_name)
     assert expected == sorted(clean.expected_ids())
     with FakeApi(api_name, n, page_size=size, stall=0.6,
-                 faults=fault_schedule(FAULTS, every=2, first=2)) as faulty:
+                 faults=fault_schedule(FAULTS)) as faulty:
         store, result = harvest(tmp_path, "faulty", faulty)
         assert result.status == "complete", result.note
         assert faulty.served == list(FAULTS)  # every fault was really served (and survived)
@@ -52,10 +53,10 @@ def test_every_fault_once_gives_the_fault_free_records(tmp_path, api_name):
 
 @pytest.mark.parametrize("api_name", ["europepmc", "pubmed", "crossref"])
 def test_persistent_fault_stops_resumably_and_resume_completes(tmp_path, api_name):
-    with FakeApi(api_name, 80, page_size=10) as api:
+    with FakeApi(api_name, 40, page_size=10) as api:
         clean_store, _ = harvest(tmp_path, "clean", api)
         expected = accessions(clean_store, api_name)
-    with FakeApi(api_name, 80, page_size=10) as api:
+    with FakeApi(api_name, 40, page_size=10) as api:
         store = Store.create(tmp_path / "faulty.sqlite")
         api.faults = {4: ["503"] * 1}
         api.persistent = None

@@ -5,7 +5,8 @@ base URL, the environment variables holding its credentials, page size and resul
 limit, and which parameters carry its date and language filters. Limits live in the cards, not in
 code, so a librarian can read (and an institution can adjust) them in one place.
 
-Every base URL can be overridden: ``TRAWL_<SOURCE>_BASE_URL`` in the environment (the source name
+The rate can be overridden with ``TRAWL_<SOURCE>_RATE`` (requests per second). Every base URL
+can be overridden: ``TRAWL_<SOURCE>_BASE_URL`` in the environment (the source name
 upper-cased, ``-`` → ``_``) wins over ``[sources.<name>] base_url`` in review.toml, which wins
 over the card. Institutions route traffic through proxies and mirrors; tests point sources at a
 local server the same way.
@@ -93,8 +94,16 @@ class Source(_Strict):
         return env_prefix(self.name)
 
     def rate_for(self, env: Mapping[str, str] | None = None) -> float:
-        """Requests per second allowed now: the keyed rate when its key is set."""
+        """Requests per second allowed now: ``TRAWL_<NAME>_RATE`` (a rate an institution was
+        granted, or a test server's), else the keyed rate when its key is set, else the card's."""
         env = os.environ if env is None else env
+        override = env.get(self.env_prefix + "_RATE")
+        if override:
+            try:
+                return float(override)
+            except ValueError:
+                raise TrawlError(Diagnostic.of(CARD_INVALID, f"{self.env_prefix}_RATE: "
+                                               f"{override!r} is not a number")) from None
         if self.rate is None:
             return 1.0
         if self.rate.per_second_with_key and self.rate.key_env and env.get(self.rate.key_env):
