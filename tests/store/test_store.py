@@ -218,8 +218,61 @@ def test_records_are_plain_rows_any_sqlite_tool_can_read(tmp_path, make_record):
     ]
 
 
-def test_add_page_rejects_non_records(store):
+def test_add_page_validates_mappings_naming_record_and_field(store, make_record):
     run = store.start_run(kind="harvest", source="scopus", params={})
-    with pytest.raises(TypeError, match=r"records\[0\]"):
-        store.add_page(run.id, b"x", "text/plain", records=[{"title": "dict"}])
+    head = store.head()
+    with pytest.raises(TypeError, match="record 1 is str"):
+        store.add_page(run.id, b"x", "text/plain", records=["not a record"])
+    with pytest.raises(TrawlError, match=r"record 2 of the page for run 1, field 'pmid'"):
+        store.add_page(
+            run.id,
+            b"x",
+            "text/plain",
+            records=[make_record(1), {"source": "scopus", "pmid": "12x45"}],
+        )
+    assert store.head() == head and list(store.records()) == []  # nothing written
+    res = store.add_page(run.id, b"x", "text/plain", records=[{"source": "scopus", "pmid": "1"}])
+    assert res.new == [1]
     assert store.verify().ok
+
+
+def test_user_version_is_the_newest_migration(store):
+    conn = store.connection
+    newest = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == newest
+
+
+def test_two_writers_on_one_file_interleave_into_one_valid_chain(tmp_path, make_record):
+    import threading
+
+    path = tmp_path / "store.sqlite"
+    Store.create(path).close()
+    errors: list[BaseException] = []
+
+    def harvest(source: str, offset: int) -> None:
+        try:
+            with Store.open(path) as store:
+                run = store.start_run(kind="harvest", source=source, params={})
+                for n in range(25):
+                    store.add_page(
+                        run.id,
+                        f"{source} page {n}".encode(),
+                        "text/plain",
+                        records=[make_record(offset + n, source=source)],
+                        checkpoint={"page": n},
+                    )
+                store.finish_run(run.id)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=harvest, args=(s, i * 1000))
+               for i, s in enumerate(("scopus", "pubmed"))]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    with Store.open(path) as store:
+        assert store.verify().ok
+        assert len(list(store.records())) == 50
+        assert {r.status for r in store.runs()} == {"complete"}

@@ -79,6 +79,8 @@ def upgrade(conn: sqlite3.Connection, after_each=None) -> list[Migration]:
             )
             if after_each is not None:
                 after_each(conn, mig)
+            # user_version mirrors the newest migration, for tools that only read the header.
+            conn.execute(f"PRAGMA user_version = {max(mig.version, *applied(conn))}")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

@@ -402,7 +402,7 @@ class Store:
         run_id: int,
         payload: bytes,
         media_type: str,
-        records: Sequence[Record] = (),
+        records: Sequence[Record | Mapping[str, Any]] = (),
         request: Mapping[str, Any] | None = None,
         response: Mapping[str, Any] | None = None,
         checkpoint: Mapping[str, Any] | None = None,
@@ -416,14 +416,14 @@ class Store:
         ``file imported`` (when ``file``: name, format, the source a person says it came from,
         the date they searched, the query they ran ...) and ``records stored``, and the checkpoint.
 
-        ``request``: {"method", "url", "params", "headers"}; ``response``: {"status", ...}.
+        ``records`` are Records or mappings of Record fields (validated here: a TrawlError names
+        the record and the field, and nothing is written). ``request``: {"method", "url",
+        "params", "headers"}; ``response``: {"status", ...}.
         Both are redacted; size and sha256 are filled in by the store.
         """
         if not isinstance(payload, bytes | bytearray):
             raise TypeError("payload must be the raw bytes as received")
-        for i, rec in enumerate(records):
-            if not isinstance(rec, Record):
-                raise TypeError(f"records[{i}] is {type(rec).__name__}, not a Record")
+        records = [self._as_record(rec, run_id, i) for i, rec in enumerate(records, 1)]
         found: set[str] = set()
         request = redact(dict(request), found=found) if request is not None else None
         response = redact(dict(response), found=found) if response is not None else None
@@ -494,6 +494,15 @@ class Store:
             page_id=page_id,
             changed=[i for i, _ in changed],
         )
+
+    @staticmethod
+    def _as_record(value: Record | Mapping[str, Any], run_id: int, n: int) -> Record:
+        """A Record; a mapping is validated, a TrawlError naming the record and field if bad."""
+        if isinstance(value, Record):
+            return value
+        if isinstance(value, Mapping):
+            return Record.build(f"record {n} of the page for run {run_id}", **value)
+        raise TypeError(f"record {n} is {type(value).__name__}, not a Record or a mapping")
 
     def _put_payload(self, raw: bytes, digest: str, media_type: str, seq: int) -> bool:
         if self._conn.execute("SELECT 1 FROM payloads WHERE sha256 = ?", (digest,)).fetchone():
