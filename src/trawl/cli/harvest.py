@@ -75,7 +75,6 @@ def harvest(
 
 def schedule(workspace: WorkspaceOpt = Path(".")) -> None:
     """Show which sources are due for a re-run and when the cutoff falls."""
-    from rich.console import Console
     from rich.table import Table
 
     from trawl.review import Review
@@ -91,7 +90,7 @@ def schedule(workspace: WorkspaceOpt = Path(".")) -> None:
         finally:
             if store is not None:
                 store.close()
-    console = Console(soft_wrap=True)
+    console = _console()
     console.print(headline)
     table = Table("source", "route", "last complete harvest", "status")
     for row in rows:
@@ -107,7 +106,6 @@ def counts(
     database: Annotated[str, typer.Option(help="The Ovid database the strategy is for.")] = "ovid-medline",
 ) -> None:
     """Per-line hit counts from a source, for validating a translation line by line."""
-    from rich.console import Console
     from rich.table import Table
 
     from trawl.sources.counts import line_counts, store_counts
@@ -125,7 +123,7 @@ def counts(
     table = Table("line", "query", "hits")
     for row in rows:
         table.add_row(str(row.line), row.query, "-" if row.hits is None else f"{row.hits:,}")
-    Console(soft_wrap=True).print(table)
+    _console().print(table)
 
 
 def _progress():
@@ -154,7 +152,6 @@ class _Quiet:
 
 
 def _summary(results) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table("source", "status", "pages", "records", "new", "known", "filtered",
@@ -163,4 +160,12 @@ def _summary(results) -> None:
         table.add_row(r.source, r.status, str(r.pages), str(r.records), str(r.new), str(r.known),
                       str(r.filtered), "-" if r.reported_total is None else str(r.reported_total),
                       f"{r.seconds:.1f}s")
-    Console(soft_wrap=True).print(table)
+    _console().print(table)
+
+
+def _console():
+    """A rich console; off a terminal, wide enough that tables never wrap a source name."""
+    from rich.console import Console
+
+    console = Console(soft_wrap=True)
+    return console if console.is_terminal else Console(soft_wrap=True, width=160)

@@ -87,6 +87,7 @@ class Plan:
     diagnostics: list[dict] = field(default_factory=list)
     query_param: str | None = None
     strategy_sha256: str | None = None
+    route: str = "api"  # "export": a person imports this source's export; nothing to send
 
 
 def client_for(card: Source, http: Http, *, source_name: str | None = None,
@@ -108,6 +109,8 @@ def plan_for(review, name: str, *, query: str | None = None) -> Plan:
     card = get_card(config.connector or name if config is not None else name)
     target = config.target if config is not None else card.dialect
     extra = dict(config.model_extra or {}) if config is not None else {}
+    if card.route == "export" or (config is not None and config.route == "export"):
+        return Plan(name, card, "", {}, route="export")
     if query is not None or extra.get("query"):
         return Plan(name, card, query if query is not None else str(extra["query"]),
                     dict(extra.get("params") or {}))
@@ -188,7 +191,7 @@ def harvest_source(store, plan: Plan, limits: Limits, http: Http, *, resume: boo
     progress = progress or QuietProgress()
     env = os.environ if env is None else env
     card = plan.card
-    if card.route != "api":
+    if plan.route != "api" or card.route != "api":
         return SourceResult(plan.name, "export", note=f"import its export ({card.platform})")
     client = client_for(card, http, source_name=plan.name, review_base_url=review_base_url,
                         env=env, page_size=page_size)

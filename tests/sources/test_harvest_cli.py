@@ -1,0 +1,164 @@
+"""``trawl harvest`` end to end against the local fake server: SIGKILL mid-run, then --resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from fakeapi import FakeApi
+from typer.testing import CliRunner
+
+from trawl.cli import app
+from trawl.review import Review
+from trawl.sources.schedule import interval_days, plan_schedule
+from trawl.store import Store
+
+REVIEW = """
+[review]
+name = "harvest-test"
+cutoff = 2021-01-04
+schedule = "weekly"
+
+[sources.europepmc]
+label = "Europe PMC"
+target = "europepmc"
+route = "api"
+connector = "europepmc"
+query = "peer support"
+
+[sources.cinahl]
+label = "CINAHL"
+target = "cinahl"
+route = "export"
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    (tmp_path / "review.toml").write_text(REVIEW, encoding="utf-8")
+    Store.create(tmp_path / "store.sqlite").close()
+    return tmp_path
+
+
+def _env(api: FakeApi) -> dict[str, str]:
+    return {**os.environ, "TRAWL_EUROPEPMC_BASE_URL": api.url, "TRAWL_EUROPEPMC_RATE": "1000",
+            "TRAWL_RETRY_SCALE": "0.001"}
+
+
+def _pages(ws) -> int:
+    con = sqlite3.connect(f"file:{ws / 'store.sqlite'}?mode=ro", uri=True, timeout=5)
+    try:
+        return con.execute("SELECT count(*) FROM pages").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        con.close()
+
+
+def test_sigkill_mid_harvest_then_resume_loses_and_duplicates_nothing(workspace):
+    cmd = [sys.executable, "-m", "trawl", "harvest", "-w", str(workspace), "--source",
+           "europepmc", "--page-size", "5"]
+    with FakeApi("europepmc", 150, page_size=5, delay=0.03) as api:
+        proc = subprocess.Popen(cmd, env=_env(api), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while _pages(workspace) < 5:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the harvest never got going"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        with Store.open(workspace) as store:
+            run = store.runs(source="europepmc")[-1]
+            assert run.status == "running" and run.checkpoint  # killed: nothing finished it
+            before = len(list(store.records(source="europepmc")))
+        assert 0 < before < 150
+        done = subprocess.run(cmd + ["--resume"], env=_env(api), capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
+        expected = sorted(api.expected_ids())
+    with Store.open(workspace) as store:
+        held = [r.record.accession for r in store.records(source="europepmc")]
+        assert sorted(held) == expected  # none lost, none duplicated
+        assert store.runs(source="europepmc")[-1].status == "complete"
+        assert store.verify().ok
+
+
+def test_harvest_summary_and_export_sources(workspace):
+    with FakeApi("europepmc", 12, page_size=5) as api:
+        result = CliRunner().invoke(app, ["harvest", "-w", str(workspace), "--page-size", "5"],
+                                    env=_env(api))
+    assert result.exit_code == 0, result.output
+    assert "europepmc" in result.output and "complete" in result.output
+    assert "cinahl" in result.output and "export" in result.output
+
+
+def test_harvest_stops_resumably_with_a_clear_message(workspace):
+    with FakeApi("europepmc", 30, page_size=5) as api:
+        api.persistent = "502"
+        env = {**_env(api), "TRAWL_RETRY_ATTEMPTS": "2"}
+        result = CliRunner().invoke(app, ["harvest", "-w", str(workspace), "-s", "europepmc",
+                                          "--page-size", "5"], env=env)
+        assert result.exit_code == 1
+        assert "HTTP 502" in result.output and "trawl harvest --resume --source europepmc" \
+            in result.output
+        api.persistent = None
+        result = CliRunner().invoke(app, ["harvest", "-w", str(workspace), "-s", "europepmc",
+                                          "--page-size", "5", "--resume"], env=_env(api))
+    assert result.exit_code == 0, result.output
+    with Store.open(workspace) as store:
+        assert len(list(store.records(source="europepmc"))) == 30
+
+
+def test_auth_error_names_the_variable(workspace):
+    (workspace / "review.toml").write_text(REVIEW.replace("europepmc", "scopus").replace(
+        'query = "peer support"', 'query = "TITLE(x)"'), encoding="utf-8")
+    # a 401 from a local stand-in: the message names ELSEVIER_API_KEY and it is not retried
+    hits = []
+
+    class H(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            body = b'{"service-error":{"status":{"statusCode":"AUTHORIZATION_ERROR"}}}'
+            self.send_response(401)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        env = {"TRAWL_SCOPUS_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}",
+               "ELSEVIER_API_KEY": ""}
+        result = CliRunner().invoke(app, ["harvest", "-w", str(workspace), "-s", "scopus"],
+                                    env=env)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 1
+    assert "ELSEVIER_API_KEY" in result.output and len(hits) == 1
+
+
+def test_schedule_until_and_after_the_cutoff(workspace):
+    review = Review.load(workspace)
+    with Store.open(workspace) as store:
+        rows, headline = plan_schedule(review, store, today=date(2020, 12, 1))
+        assert "cutoff 2021-01-04 (in 34 days)" in headline
+        status = {r.source: r for r in rows}
+        assert status["europepmc"].due and "never harvested" in status["europepmc"].status
+        assert not status["cinahl"].due and "import" in status["cinahl"].status
+        rows, _ = plan_schedule(review, store, today=date(2021, 2, 1))
+        assert {r.source: r.status for r in rows}["europepmc"].startswith("due now (final")
+    assert interval_days("weekly") == 7 and interval_days("every 3 days") == 3
+    result = CliRunner().invoke(app, ["schedule", "-w", str(workspace)])
+    assert result.exit_code == 0 and "europepmc" in result.output
