@@ -150,6 +150,9 @@ class Client(ApiClient):
                 fetched = self.send(self._esearch(query, params, (sl["mindate"], sl["maxdate"]),
                                                   count_only=False), _parse_esearch)
                 ids = list(fetched.value["IdList"])
+                if int(fetched.value["Count"]) > len(ids):  # grew past the cap since the plan
+                    self.log("shortfall", {"slice": sl, "count": int(fetched.value["Count"]),
+                                           "ids": len(ids), "why": "ESearch cap"})
                 sha = hashlib.sha256(fetched.body).hexdigest()
                 state = {**state, "ids_sha256": sha, "pos": 0}
                 yield Page(payload=fetched.body, media_type=fetched.media_type, records=[],
