@@ -272,6 +272,9 @@ class FakeApi:
                 self.wfile.flush()
 
             def _serve(self, form: dict[str, str]):
+                if self.path == "/__stats":  # for a benchmark running the server in a process
+                    body = json.dumps({"requests": api.requests, "throttled": api.throttled})
+                    return self._send(200, body.encode(), "application/json")
                 with api._lock:
                     api.requests += 1
                     number = api.requests
@@ -330,3 +333,40 @@ def fault_schedule(kinds: Iterable[str], per_page: int = 2, first: int = 2) -> d
         if (i + 1) % per_page == 0:
             number += 1
     return out
+
+
+class ServerProcess:
+    """The fake server in its own process (a benchmark must not share the GIL with it)."""
+
+    def __init__(self, api: str, n: int, page_size: int, rate: float | None = None):
+        import subprocess
+        import sys
+
+        args = [sys.executable, __file__, api, str(n), str(page_size), str(rate or 0)]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().strip()
+        self.api = api
+
+    def stats(self) -> dict:
+        import urllib.request
+
+        root = self.url.split("/", 3)[:3]
+        with urllib.request.urlopen("/".join(root) + "/__stats", timeout=10) as r:  # noqa: S310
+            return json.loads(r.read())
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    import sys
+
+    name, count, size, limit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    with FakeApi(name, count, page_size=size, rate=limit or None) as running:
+        print(running.url, flush=True)
+        while True:
+            time.sleep(3600)

@@ -18,13 +18,15 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import queue
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from trawl.query.diagnostics import Diagnostic, TrawlError, register
-from trawl.sources.base import ApiClient, Applied, Limits, language_codes
+from trawl.sources.base import ApiClient, Applied, Limits, Page, language_codes
 from trawl.sources.cards import Source, base_url, get_card
 from trawl.sources.http import AuthError, HarvestError, Http
 from trawl.store.record import Record
@@ -169,6 +171,52 @@ def filter_after(records: list[Record], limits: Limits, applied: Applied
     return kept, removed
 
 
+def prefetched(pages: Iterator[Page], depth: int = 1) -> Iterator[Page]:
+    """Fetch the next page while the current one is being stored.
+
+    The API's rate is the ceiling of a harvest; storing a page (parsing done, one transaction)
+    takes time the rate limiter would otherwise waste. A bounded queue keeps at most ``depth``
+    pages in memory; an error in the fetching thread is raised here, in order, after the pages
+    before it were stored. A page fetched but never stored is simply fetched again on resume.
+    """
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for page in pages:
+                while not stop.is_set():
+                    try:
+                        box.put(page, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, in order
+            box.put(exc)
+        finally:
+            close = getattr(pages, "close", None)
+            if close is not None and stop.is_set():
+                close()
+
+    thread = threading.Thread(target=produce, name="trawl-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = box.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
 def _unfinished_run(store, name: str):
     for run in reversed(store.runs(source=name)):
         if run.kind != "harvest":
@@ -237,7 +285,7 @@ def harvest_source(store, plan: Plan, limits: Limits, http: Http, *, resume: boo
     totals: list[int] = []
     progress.start(plan.name)
     try:
-        for page in client.pages(query, params, state):
+        for page in prefetched(client.pages(query, params, state)):
             kept, removed = filter_after(page.records, limits, applied)
             res = store.add_page(run.id, payload=page.payload, media_type=page.media_type,
                                  records=kept, request=page.request, response=page.response,
