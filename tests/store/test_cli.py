@@ -55,7 +55,7 @@ def _workspace(tmp_path, make_record):
             file={
                 "name": "cinahl.ris",
                 "format": "ris",
-                "searched_on": "2021-01-04",
+                "searched": "2021-01-04",
                 "query": "S1 AND S2",
             },  # fmt: skip
         )

@@ -53,7 +53,7 @@ def build(root: Path, make_record) -> Path:
                 "name": "cinahl.ris",
                 "format": "ris",
                 "source_claimed": "CINAHL",
-                "searched_on": "2021-01-04",
+                "searched": "2021-01-04",
                 "query": "S1 AND S2",
             },  # fmt: skip
         )

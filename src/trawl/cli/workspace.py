@@ -173,6 +173,6 @@ def audit_trace(
         if s["file"]:
             p = s["file"]["payload"]
             print(f"          file     event {s['file']['seq']}: {p.get('name')} "
-                  f"({p.get('format')}), searched {p.get('searched_on')}")  # fmt: skip
+                  f"({p.get('format')}), searched {p.get('searched') or p.get('searched_on')}")  # fmt: skip
         print(f"          payload  {s['payload']['sha256']} ({s['payload']['media_type']}, "
               f"{s['payload']['size']} bytes)")  # fmt: skip

@@ -82,11 +82,17 @@ class Store:
         clock: Callable[[], str] = utc_now,
         codec: str = "zlib",
         upgrade: bool = True,
+        synchronous: str = "FULL",
     ):
         """Prefer :meth:`create` / :meth:`open`, which check whether the file should exist.
 
         ``upgrade=False`` leaves the schema as it is (auditing must not change what it audits).
+        ``synchronous="FULL"`` makes each commit durable against power loss too; ``"NORMAL"``
+        (still crash-safe and never corrupt, see bench/store_bench.py) may lose the last pages
+        on power loss, which a harvest then re-fetches from its checkpoint.
         """
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError("synchronous must be FULL or NORMAL")
         self.path = Path(path)
         self._clock = clock
         self._codec = codec
@@ -98,7 +104,7 @@ class Store:
             )
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute(f"PRAGMA synchronous={synchronous}")
             if upgrade:
                 migrate.upgrade(self._conn, after_each=self._log_migration)
             else:
