@@ -162,3 +162,33 @@ def test_schedule_until_and_after_the_cutoff(workspace):
     assert interval_days("weekly") == 7 and interval_days("every 3 days") == 3
     result = CliRunner().invoke(app, ["schedule", "-w", str(workspace)])
     assert result.exit_code == 0 and "europepmc" in result.output
+
+
+def test_counts_per_line_and_stored(workspace):
+    import httpx
+
+    from trawl.sources import counts as counts_module
+    from trawl.sources.http import Http as RealHttp
+
+    strategy = workspace / "s.ovid"
+    strategy.write_text("1. exp Peer Group/\n2. peer support*.ti,ab.\n3. 1 or 2\n",
+                        encoding="utf-8")
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        query = request.url.params["query"]
+        seen.append(query)
+        return httpx.Response(200, json={"version": "6.9", "hitCount": 100 + len(query),
+                                         "resultList": {"result": []}})
+
+    with RealHttp(transport=httpx.MockTransport(handler), env={}) as http:
+        rows = counts_module.line_counts(strategy.read_text(), "europepmc", http, env={})
+    assert [r.line for r in rows] == [1, 2, 3] and len(seen) == 3
+    assert "MESH" in rows[0].query and rows[2].hits == 100 + len(rows[2].query)
+    assert " OR " in rows[2].query  # line 3 has lines 1 and 2 inlined
+    with Store.open(workspace) as store:
+        seq = counts_module.store_counts(store, "europepmc", "s.ovid", rows)
+        stored = store.connection.execute(
+            "SELECT line, hits, event_seq FROM line_counts ORDER BY line").fetchall()
+        assert [(line, hits) for line, hits, _ in stored] == [(r.line, r.hits) for r in rows]
+        assert {s for _, _, s in stored} == {seq} and store.verify().ok

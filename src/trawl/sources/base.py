@@ -112,6 +112,8 @@ class ApiClient:
         # set by the harvest loop: read back a payload stored earlier (PubMed id lists)
         self.payload_lookup: Callable[[str], bytes | None] = lambda sha: None
         self.log: Callable[[str, dict], None] = lambda kind, payload: None
+        # the API parameter the query goes into, when the renderer chose one (OpenAlex)
+        self.query_param: str | None = None
 
     # -- what subclasses provide ---------------------------------------------------------
     def prepare(self, query: str, params: Mapping[str, str], limits: Limits
@@ -160,6 +162,16 @@ class ApiClient:
                        response=fetched.response, checkpoint=next_state,
                        reported_total=parsed.total)
             state = next_state
+
+
+def join_filters(*parts: str) -> str:
+    """Comma-joined filter list without repeats (the renderer and the limits may both add one)."""
+    out: list[str] = []
+    for part in parts:
+        for item in (part or "").split(","):
+            if item and item not in out:
+                out.append(item)
+    return ",".join(out)
 
 
 def json_body(response: httpx.Response) -> Any:

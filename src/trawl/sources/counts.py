@@ -51,6 +51,13 @@ def line_counts(text: str, source: str, http: Http, *, database: str = "ovid-med
             for line, query in line_queries(text, card.dialect, database=database)]
 
 
-def store_counts(store, source: str, file: str, rows: list[LineCount]) -> None:
-    store.log_event("line counts", {"source": source, "file": file, "counts": [
-        {"line": r.line, "query": r.query, "hits": r.hits} for r in rows]})
+def store_counts(store, source: str, file: str, rows: list[LineCount]) -> int:
+    """Keep the counts: one ``line counts`` event and its rows in ``line_counts`` (one write)."""
+    with store.transaction():
+        event = store.log_event("line counts", {"source": source, "file": file, "counts": [
+            {"line": r.line, "query": r.query, "hits": r.hits} for r in rows]})
+        store.connection.executemany(
+            "INSERT INTO line_counts (source, file, line, query, hits, event_seq) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(source, file, r.line, r.query, r.hits, event.seq) for r in rows])
+    return event.seq

@@ -19,6 +19,7 @@ from trawl.sources.base import (
     Limits,
     Parsed,
     first,
+    join_filters,
     json_body,
     plain_text,
     to_int,
@@ -49,7 +50,7 @@ class Client(ApiClient):
             applied.date_at_source = f"filter until-created-date:{limits.cutoff}"
         out = dict(params)
         if filters:
-            out["filter"] = ",".join(filters)
+            out["filter"] = join_filters(*filters)
         return query, out, applied
 
     def _headers(self) -> dict[str, str]:
@@ -66,7 +67,7 @@ class Client(ApiClient):
     def request(self, query: str, params: Mapping[str, Any], state: dict) -> Req:
         p: dict[str, Any] = {"rows": self.page_size, "cursor": state["cursor"]}
         if query:
-            p["query"] = query
+            p[self.query_param or "query"] = query
         return Req("GET", f"{self.base}/works", params={**p, **params, **self._polite()},
                    headers=self._headers())
 

@@ -243,7 +243,7 @@ def harvest_source(store, plan: Plan, limits: Limits, http: Http, *, resume: boo
         return SourceResult(plan.name, "export", note=f"import its export ({card.platform})")
     client = client_for(card, http, source_name=plan.name, review_base_url=review_base_url,
                         env=env, page_size=page_size)
-    client.query_param = plan.query_param  # type: ignore[attr-defined]
+    client.query_param = plan.query_param
     query, params, applied = client.prepare(plan.query, plan.params, limits)
     started = time.monotonic()
     state: dict | None = None

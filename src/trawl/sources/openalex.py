@@ -16,6 +16,7 @@ from trawl.sources.base import (
     Applied,
     Limits,
     Parsed,
+    join_filters,
     json_body,
     language_codes,
     parse_date,
@@ -56,7 +57,7 @@ class Client(ApiClient):
             applied.language_at_source = f"filter language:{codes}"
         out = dict(params)
         if filters:
-            out["filter"] = ",".join(filters)
+            out["filter"] = join_filters(*filters)
         return query, out, applied
 
     def _auth_params(self) -> dict[str, str]:
@@ -73,7 +74,7 @@ class Client(ApiClient):
     def request(self, query: str, params: Mapping[str, Any], state: dict) -> Req:
         p: dict[str, Any] = {"per_page": self.page_size, "cursor": state["cursor"]}
         if query:
-            p["search"] = query
+            p[self.query_param or "search"] = query
         return Req("GET", f"{self.base}/works", params={**p, **params, **self._auth_params()})
 
     def parse(self, response: httpx.Response, state: dict) -> Parsed:
@@ -87,7 +88,7 @@ class Client(ApiClient):
 
     def count(self, query: str) -> int:
         req = Req("GET", f"{self.base}/works",
-                  params={"search": query, "per_page": 1, "select": "id", **self._auth_params()})
+                  params={self.query_param or "search": query, "per_page": 1, "select": "id", **self._auth_params()})
         return int(self.send(req, lambda r: json_body(r)["meta"]["count"]).value)
 
     def record(self, w: dict) -> Record:
