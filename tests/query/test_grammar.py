@@ -18,7 +18,7 @@ from trawl.query.ast import (
     Span,
     Term,
 )
-from trawl.query.parser import ovid_parser
+from trawl.query.parser import ovid_parser, parse_statement
 from trawl.resources import grammar
 
 
@@ -115,10 +115,10 @@ CASES = [
      Limit(LineRef(9), (Filter("language", ("english",), "english language"),
                         Filter("year", ("2011", "current"), 'yr="2011 -Current"')))),
     ("limit 9 to (danish or english)",
-     Limit(LineRef(9), (Filter("language", ("danish", "english"), "danish or english"),))),
+     Limit(LineRef(9), (Filter("language", ("danish", "english"), "(danish or english)"),))),
     ("limit 9 to (humans and (danish or english))",
      Limit(LineRef(9), (Filter("humans", ("humans",), "humans"),
-                        Filter("language", ("danish", "english"), "danish or english")))),
+                        Filter("language", ("danish", "english"), "(danish or english)")))),
     ('limit 9 to ed = "19480101-20170516"',
      Limit(LineRef(9), (Filter("entry-date", ("19480101", "20170516"),
                                'ed = "19480101-20170516"'),))),
@@ -152,8 +152,9 @@ def test_grammar_loads_as_lalr_and_is_cached():
 
 
 def test_statement_numbers_from_the_grammar_itself():
-    tree = ovid_parser().parse("12. exp Peer Group/")
-    assert tree.children[0].children[0] == "12."
+    parsed = parse_statement("12. exp Peer Group/ [a note]")
+    assert (parsed.number, parsed.expr, parsed.annotation) == (
+        12, Heading("mesh", "Peer Group", explode=True), "a note")
 
 
 def test_spans_point_into_the_original_text():

@@ -88,17 +88,25 @@ def check_statement(statement: Statement) -> list[Diagnostic]:
     return out
 
 
+_UNLIMITED = re.compile(r"\*(?!\d)")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+_WILDCARD = re.compile(r"[*?#]")
+_ONE_CHAR_WILDCARD = re.compile(r"[?#]")
+
+
 def _term_warnings(term: Term) -> list[Diagnostic]:
     out = []
-    m = re.search(r"\*(?!\d)", term.text)
+    if not term.has_wildcard:
+        return out
+    m = _UNLIMITED.search(term.text)
     if m:
-        stem = re.sub(r"[^A-Za-z0-9]", "", term.text[: m.start()])
-        if len(stem) < MIN_STEM and not re.search(r"[*?#]", term.text[: m.start()]):
+        stem = _NOT_ALNUM.sub("", term.text[: m.start()])
+        if len(stem) < MIN_STEM and not _WILDCARD.search(term.text[: m.start()]):
             out.append(Diagnostic.of(codes.SHORT_STEM, f"'{term.text}': a stem of {len(stem)} "
                                      f"letter{'s' if len(stem) != 1 else ''} before '*' matches far too "
                                      "many words", **_at(term.span)))
-    letters = re.sub(r"[^A-Za-z0-9]", "", term.text)
-    if re.search(r"[?#]", term.text) and len(letters) <= 2:
+    letters = _NOT_ALNUM.sub("", term.text)
+    if _ONE_CHAR_WILDCARD.search(term.text) and len(letters) <= 2:
         out.append(Diagnostic.of(codes.SHORT_WILDCARD_WORD, f"'{term.text}': a wildcard in a word of "
                                  f"{len(letters)} letters matches many unrelated words", **_at(term.span)))
     return out

@@ -72,14 +72,41 @@ _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _BREAKS = set("\u2028\u2029\x0b\x0c\x85")
 _LIGATURES = set("\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06")
 
-Chars = list[tuple[str, Origin]]
+class Chars:
+    """Text with the original (line, column) of every character; slicing and ``+`` keep both."""
+
+    __slots__ = ("text", "origin")
+
+    def __init__(self, text: str, origin: list[Origin]):
+        self.text = text
+        self.origin = origin
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Chars(self.text[index], self.origin[index])
+        return self.text[index], self.origin[index]
+
+    def __add__(self, other: Chars) -> Chars:
+        return Chars(self.text + other.text, self.origin + other.origin)
+
+
+_SPECIAL = re.compile("[^\x20-\x7e]")  # anything but printable ASCII needs a closer look
 
 
 def _repair_characters(text: str, diags: list[Diagnostic]) -> list[Chars]:
-    """Split into physical lines and repair characters; returns each line as (char, origin) pairs."""
+    """Split into physical lines and repair characters; each line keeps its characters' origins."""
     lines: list[Chars] = []
     for line_no, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
-        current: Chars = []
+        if not _SPECIAL.search(raw.replace("\t", " ")):  # the common case: nothing to repair
+            lines.append(Chars(raw, [(line_no, col) for col in range(1, len(raw) + 1)]))
+            continue
+        current: list[tuple[str, Origin]] = []
         for col, ch in enumerate(raw, start=1):
             where = {"line": line_no, "column": col, "end_column": col + 1}
             if ch == "\ufffd":
@@ -120,12 +147,16 @@ def _repair_characters(text: str, diags: list[Diagnostic]) -> list[Chars]:
             elif ch in _BREAKS:
                 diags.append(Diagnostic.of(codes.LINE_SEPARATOR,
                                            f"U+{ord(ch):04X} read as a line break", **where))
-                lines.append(current)
+                lines.append(_chars(current))
                 current = []
             else:
                 current.append((ch, (line_no, col)))
-        lines.append(current)
+        lines.append(_chars(current))
     return lines
+
+
+def _chars(pairs: list[tuple[str, Origin]]) -> Chars:
+    return Chars("".join(c for c, _ in pairs), [o for _, o in pairs])
 
 
 def _word_before(raw: str, end: int) -> str:
@@ -153,16 +184,14 @@ _CENTRAL = re.compile(r"^\s*#\d+\s|mesh descriptor|explode all trees|\bnear/\d",
 
 
 def _text(chars: Chars) -> str:
-    return "".join(c for c, _ in chars)
+    return chars.text
 
 
 def _strip(chars: Chars) -> Chars:
-    start, end = 0, len(chars)
-    while start < end and chars[start][0] in " \t":
-        start += 1
-    while end > start and chars[end - 1][0] in " \t":
-        end -= 1
-    return chars[start:end]
+    text = chars.text
+    start = len(text) - len(text.lstrip(" \t"))
+    end = len(text.rstrip(" \t"))
+    return chars[start:end] if end > start else chars[0:0]
 
 
 def _paren_depth(text: str) -> int:
@@ -302,7 +331,7 @@ def _join(head: Chars, tail: Chars, diags: list[Diagnostic]) -> Chars:
     diags.append(Diagnostic.of(codes.WRAPPED, f"line {tail_line} continues the statement of line "
                                f"{head[0][1][0] if head else tail_line}: joined",
                                line=tail_line, column=tail_col))
-    return head + [(" ", (line, col + 1))] + tail
+    return head + Chars(" ", [(line, col + 1)]) + tail
 
 
 def _split_numbered(candidates: list[Chars], diags: list[Diagnostic]) -> list[SourceLine]:
@@ -350,7 +379,7 @@ def _split_numbered(candidates: list[Chars], diags: list[Diagnostic]) -> list[So
         else:
             diags.append(Diagnostic.of(codes.STRAY_TEXT, f"ignored before statement 1: {text.strip()[:60]!r}",
                                        line=raw[0][1][0], column=1))
-    return [SourceLine(n, _text(c), tuple(o for _, o in c)) for n, c in out if c]
+    return [SourceLine(n, c.text, tuple(c.origin)) for n, c in out if c]
 
 
 def _split_unnumbered(candidates: list[Chars], diags: list[Diagnostic]) -> list[SourceLine]:
@@ -368,4 +397,4 @@ def _split_unnumbered(candidates: list[Chars], diags: list[Diagnostic]) -> list[
                 out[-1] = _join(out[-1], _strip(raw), diags)
                 continue
         out.append(_leading(raw, diags))
-    return [SourceLine(None, _text(c), tuple(o for _, o in c)) for c in out if c]
+    return [SourceLine(None, c.text, tuple(c.origin)) for c in out if c]

@@ -11,9 +11,13 @@ actually parses.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from lark import Lark, Token
+from lark.exceptions import LarkError
 
 from trawl.query import codes
 from trawl.query.ast import (
@@ -33,20 +37,42 @@ from trawl.query.ast import (
 from trawl.query.clean import SourceLine
 from trawl.query.diagnostics import Diagnostic
 
-if TYPE_CHECKING:
-    from lark import Lark
-
 VOCABULARY = {"ovid-medline": "mesh", "ovid-embase": "emtree", "ovid-psycinfo": "apa"}
+
+
+_RULES = ("start", "statement", "chain", "near", "operand", "words", "phrase", "quoted", "heading",
+          "heading_label", "line_ref", "line_range", "group", "limit", "limit_or", "limit_and",
+          "limit_words", "limit_quoted", "limit_kv", "limit_group", "remove_duplicates")
+
+_CONTEXT = threading.local()  # the _Builder of the statement being parsed, per thread
+
+
+class _Inline:
+    """Lark's inline transformer: LALR calls these as it reduces, so no parse tree is built.
+
+    Each call is handed to the current statement's `_Builder` (which knows where every character
+    came from), found in a thread-local: the parser is built once and shared.
+    """
+
+
+def _callback(rule: str):
+    def call(self, children):
+        return _CONTEXT.builder.call(rule, children)
+
+    call.__name__ = rule
+    return call
+
+
+for _rule in _RULES:
+    setattr(_Inline, _rule, _callback(_rule))
 
 
 @lru_cache(maxsize=1)
 def ovid_parser() -> Lark:
-    """The LALR parser for grammars/ovid.lark, built once."""
-    from lark import Lark
-
+    """The LALR parser for grammars/ovid.lark, built once (lark caches the tables on disk too)."""
     from trawl.resources import grammar
 
-    return Lark(grammar("ovid"), parser="lalr", lexer="contextual", propagate_positions=True,
+    return Lark(grammar("ovid"), parser="lalr", lexer="contextual", transformer=_Inline(),
                 maybe_placeholders=False, cache=True)
 
 
@@ -85,24 +111,27 @@ def parse_line(source: SourceLine, database: str = "ovid-medline") -> ParsedLine
             repaired = parse_line(SourceLine(source.number, fixed, _stretch(source, fixed)), database)
             diags.extend(d for d in repaired.diagnostics if d.code not in _BALANCE_CODES)
         return ParsedLine(source, source.number, None, None, diags, fixed)
+    _CONTEXT.builder = _Builder(source, VOCABULARY.get(database, "mesh"), diags)
     try:
-        tree = ovid_parser().parse(text)
-    except Exception as exc:  # lark.exceptions.LarkError subclasses; lark is imported lazily
-        diags.append(_syntax_error(source, exc))
-        return ParsedLine(source, source.number, None, None, diags)
-    builder = _Builder(source, VOCABULARY.get(database, "mesh"), diags)
-    try:
-        number, expr, annotation = builder.transform(tree)
+        number, expr, annotation = ovid_parser().parse(text)
     except _LineError as err:
         diags.append(err.diagnostic)
         return ParsedLine(source, source.number, None, None, diags)
-    except Exception as exc:  # VisitError wrapping _LineError
-        inner = getattr(exc, "orig_exc", None)
-        if isinstance(inner, _LineError):
-            diags.append(inner.diagnostic)
-            return ParsedLine(source, source.number, None, None, diags)
-        raise
+    except LarkError as exc:
+        diags.append(_syntax_error(source, exc))
+        return ParsedLine(source, source.number, None, None, diags)
+    finally:
+        _CONTEXT.builder = None
     return ParsedLine(source, number if number is not None else source.number, expr, annotation, diags)
+
+
+def parse_statement(text: str, database: str = "ovid-medline") -> ParsedLine:
+    """Parse one statement given on its own (positions are columns of ``text``, line 1)."""
+    return parse_line(SourceLine(None, text, _identity(text)), database)
+
+
+def _identity(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((1, i + 1) for i in range(len(text)))
 
 
 _BALANCE_CODES = {codes.UNMATCHED_CLOSE, codes.UNCLOSED_OPEN, codes.UNCLOSED_QUOTE}
@@ -127,10 +156,17 @@ _TOKEN_START = re.compile(r'(?<![^\s(])[^\s()]')
 
 
 def _parses(text: str) -> bool:
+    """Whether ``text`` is syntactically a statement (used to choose a fix)."""
+    saved = getattr(_CONTEXT, "builder", None)
+    _CONTEXT.builder = _Builder(SourceLine(None, text, _identity(text)), "mesh", [])
     try:
         ovid_parser().parse(text)
-    except Exception:
+    except _LineError:
+        return True  # parses; what it means is reported when the fixed line itself is analysed
+    except LarkError:
         return False
+    finally:
+        _CONTEXT.builder = saved
     return True
 
 
@@ -247,17 +283,17 @@ _PUBLICATION_TYPES = {
 _AGE_WORDS = re.compile(r"\b(years?|months?|child|adult|aged|infant|adolescent|newborn)\b", re.I)
 
 
+@dataclass(frozen=True, slots=True)
+class _Meta:
+    start_pos: int
+    end_pos: int
+
+
 @dataclass
 class _Words:
     """A run of words before it is known whether it is a phrase or a heading label."""
 
     tokens: list[Any]
-
-
-def _v(meta: bool = True):
-    from lark import v_args
-
-    return v_args(meta=meta)
 
 
 class _Builder:
@@ -290,22 +326,27 @@ class _Builder:
         self.diags.append(Diagnostic.of(code, message, line=line, column=col,
                                         end_column=end_col + 1, fix=fix))
 
-    # -- dispatch (a tiny Transformer: bottom-up over lark Trees) --
-    def transform(self, tree: Any) -> Any:
-        from lark import Token, Tree
+    # -- dispatch: called by _Inline as the parser reduces each rule --
+    def call(self, rule: str, kids: list[Any]) -> Any:
+        start = end = 0
+        for kid in kids:
+            where = self.where_of(kid)
+            if where is not None:
+                start = where[0]
+                break
+        for kid in reversed(kids):
+            where = self.where_of(kid)
+            if where is not None:
+                end = where[1]
+                break
+        result = getattr(self, "r_" + rule)(_Meta(start, end), kids)
+        self.offsets[id(result)] = (start, end)
+        return result
 
-        def visit(node: Any) -> Any:
-            if isinstance(node, Token):
-                return node
-            assert isinstance(node, Tree)
-            kids = [visit(k) for k in node.children]
-            method = getattr(self, "r_" + str(node.data))
-            result = method(node.meta, kids)
-            if not node.meta.empty:
-                self.offsets[id(result)] = (node.meta.start_pos, node.meta.end_pos)
-            return result
-
-        return visit(tree)
+    def where_of(self, kid: Any) -> tuple[int, int] | None:
+        if isinstance(kid, Token):
+            return kid.start_pos, kid.end_pos
+        return self.offsets.get(id(kid))
 
     def r_start(self, meta, kids):
         return kids[0]
@@ -341,10 +382,11 @@ class _Builder:
                              fix=f"add parentheses, e.g. {grouped}")
         op = names[0]
         span = self.span(meta.start_pos, meta.end_pos)
-        if op == "not":
+        if op == "not":  # binary, left to right: a not b not c = (a not b) not c
             node = operands[0]
             for right in operands[1:]:
-                node = Bool("not", (node, right), span=span)
+                end = self.offsets.get(id(right), (0, meta.end_pos))[1]
+                node = Bool("not", (node, right), span=self.span(meta.start_pos, end))
             return node
         children: list[Node] = []
         for child in operands:
@@ -476,7 +518,11 @@ class _Builder:
         return LineRange(op.lower(), tuple(numbers), span=self.tspan(tok))  # type: ignore[arg-type]
 
     def r_group(self, meta, kids):
-        return kids[0]
+        return kids[1]  # LPAR chain RPAR
+
+    def r_limit_group(self, meta, kids):
+        kind, payload, _, _ = kids[1]
+        return (kind, payload, meta.start_pos, meta.end_pos)
 
     def r_heading(self, meta, kids):
         explode = False

@@ -14,6 +14,7 @@ import re
 from trawl.query.ast import (
     Bool,
     Fielded,
+    Filter,
     Heading,
     Limit,
     LineRange,
@@ -80,10 +81,15 @@ def _expr(node: Node) -> str:
             if len(filters) == 1:
                 spec = filters[0].raw
             else:
-                spec = "(" + " and ".join(f"({f.raw})" if len(f.values) > 1 and f.kind not in
-                                          ("year", "entry-date") else f.raw for f in filters) + ")"
+                spec = "(" + " and ".join(_grouped(f) for f in filters) + ")"
             return f"limit {child.number} to {spec}"
     raise TypeError(f"to_ovid cannot print {type(node).__name__}")
+
+
+def _grouped(f: Filter) -> str:
+    """A filter inside ``(a and b)``: alternatives need their own parentheses."""
+    alternatives = len(f.values) > 1 and f.kind not in ("year", "entry-date")
+    return f"({f.raw})" if alternatives and not f.raw.startswith("(") else f.raw
 
 
 def _operand(node: Node, *, inside_near: bool) -> str:
