@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
 
@@ -52,6 +53,7 @@ _ENV_SECRET = re.compile(r"(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|WSK
 _MIN_SECRET_LEN = 8  # shorter environment values are too likely to occur by chance in a payload
 
 
+@lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """True when a parameter or header called ``name`` carries a secret."""
     flat = re.sub(r"[^a-z0-9]", "", name.lower())

@@ -440,7 +440,7 @@ class Store:
         cp_text = None
         if checkpoint is not None:
             cp_text = scrub(canonical_json(dict(checkpoint)), found, environment=False)
-        records = [_without_secrets(r, found) for r in records]
+        cleaned = [_without_secrets(r, found) for r in records]
         described = {"sha256": digest, "size": len(raw), "media_type": media_type}
 
         with self.transaction():
@@ -473,7 +473,7 @@ class Store:
                 "file_seq, stored_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (run_id, number, digest, request_seq, response_seq, file_seq, stored_seq),
             ).lastrowid
-            new, known, changed = self._put_records(records, digest, page_id, stored_seq)
+            new, known, changed = self._put_records(cleaned, digest, page_id, stored_seq)
             event = self._append(
                 provenance.RECORDS_STORED,
                 {
@@ -521,13 +521,12 @@ class Store:
         return True
 
     def _put_records(
-        self, records: Sequence[Record], digest: str, page_id: int, seq: int
+        self, records: Sequence[tuple[Record, str]], digest: str, page_id: int, seq: int
     ) -> tuple[list[list], list[list], list[list]]:
         new: list[list] = []
         known: list[list] = []
         changed: list[list] = []
-        for record in records:
-            data = record_data(record)
+        for record, data in records:
             content = sha256_hex(data)
             key = identity_key(record, content)
             row = self._conn.execute(
@@ -653,15 +652,23 @@ class Store:
             return verify(self._conn, expect_head=expect_head)
 
 
-def _without_secrets(record: Record, secrets: set[str]) -> Record:
-    """The record, or a copy with secret-named URL parameters and secret values replaced.
+def _without_secrets(record: Record, secrets: set[str]) -> tuple[Record, str]:
+    """The record (or a cleaned copy) and its canonical JSON, with no secret in either.
 
-    Parsers copy links out of responses (Scopus's ``prism:url`` ...), and a link may carry the key.
+    Parsers copy links out of responses (Scopus's ``prism:url`` ...) and a link may carry the
+    key: secret-named URL parameters are redacted and secret values scrubbed anywhere.
     """
-    dump = record.model_dump(mode="json")
-    text = canonical_json(dump)
-    clean = scrub(canonical_json(redact(dump)), secrets, environment=False)
-    return record if clean == text else Record.model_validate_json(clean)
+    data = record_data(record)
+    clean = scrub(data, secrets, environment=False)
+    if clean != data:
+        record = Record.model_validate_json(clean)
+        clean = record_data(record)
+    url = redact(record.url) if record.url else record.url
+    other_ids = redact(record.other_ids) if record.other_ids else record.other_ids
+    if url != record.url or other_ids != record.other_ids:
+        record = record.model_copy(update={"url": url, "other_ids": other_ids})
+        clean = record_data(record)
+    return record, clean
 
 
 def _run_from_row(row) -> Run:
