@@ -622,18 +622,29 @@ class Store:
     def _records_where(self, where: str, args: tuple) -> Iterator[StoredRecord]:
         with self._lock:
             rows = self._conn.execute(
-                "SELECT r.id, r.source, r.data, r.payload_sha256, "
-                "  (SELECT group_concat(run_id) FROM (SELECT DISTINCT p.run_id FROM sightings s "
-                "   JOIN pages p ON p.id = s.page_id WHERE s.record_id = r.id ORDER BY p.run_id)) "
-                f"FROM records r WHERE {where} ORDER BY r.id",
+                f"SELECT r.id, r.source, r.data, r.payload_sha256 FROM records r WHERE {where} "
+                "ORDER BY r.id",
                 args,
             ).fetchall()
-        for record_id, src, data, digest, run_ids in rows:
+            sql = (
+                "SELECT DISTINCT s.record_id, p.run_id FROM sightings s "
+                "JOIN pages p ON p.id = s.page_id {} ORDER BY s.record_id, p.run_id"
+            )
+            if len(rows) <= 500:  # a few records: ask for theirs; many: one pass over all
+                ids = [r[0] for r in rows]
+                marks = ",".join("?" * len(ids))
+                seen = self._conn.execute(sql.format(f"WHERE s.record_id IN ({marks})"), ids)
+            else:
+                seen = self._conn.execute(sql.format(""))
+            runs: dict[int, list[int]] = {}
+            for record_id, run_id in seen:
+                runs.setdefault(record_id, []).append(run_id)
+        for record_id, src, data, digest in rows:
             yield StoredRecord(
                 id=record_id,
                 record=Record.model_validate_json(data),
                 source=src,
-                run_ids=tuple(int(x) for x in run_ids.split(",")) if run_ids else (),
+                run_ids=tuple(runs.get(record_id, ())),
                 payload_sha256=digest,
             )
 
