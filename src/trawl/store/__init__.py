@@ -42,9 +42,11 @@ What it cannot catch, honestly
     hash from the first changed event on, fix ``chain_head`` and every row to match, recreate the
     triggers. The chain proves that the store is *internally* consistent, not that it is the one
     that was written. Only an anchor kept outside the file defeats a full rewrite: publish the
-    head (``trawl audit verify`` prints ``head SEQ:HASH``; exports and reports record it) and
-    later run ``trawl audit verify --expect-head SEQ:HASH``, which fails if that event no longer
-    has that hash. Data outside the log's reach (other parts' own tables) is protected only as
+    head (``trawl audit verify`` prints ``head SEQ:HASH``; the seq and hash of an ``export
+    written`` event serve as well) in the review's report, an email or a git commit, and later run
+    ``trawl audit verify --expect-head SEQ:HASH``, which fails if that event no longer has that
+    hash. Truncating trailing events that no row depends on (a final ``export written``), and
+    moving the head back, is likewise only caught by a published head. Data outside the log's reach (other parts' own tables) is protected only as
     far as those parts log events about it. And a lost write is not a tampered one: SQLite's WAL
     and one transaction per page mean a crash loses at most the page being written.
 """
