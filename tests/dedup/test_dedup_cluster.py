@@ -25,9 +25,25 @@ def test_a_truncated_title_cannot_chain_two_different_papers():
     # Each of the two papers matches the truncated record on its own ...
     assert compare(keys_of(1, trial), keys_of(3, scholar)).decision == "duplicate"
     assert compare(keys_of(2, protocol), keys_of(3, scholar)).decision == "duplicate"
-    # ... but the papers are not compatible, so no cluster holds both.
+    # ... but the papers are not compatible, so no cluster holds both, and the truncated
+    # record, which could be either, is left alone for a person to decide.
     owner = result.cluster_of()
     assert owner[1] != owner[2]
+    assert owner[3] == 3
+    assert any("which are different works" in r for b in result.borderline for r in b.comparison.reasons)
+
+
+def test_complete_linkage_refuses_a_link_that_would_join_incompatible_records():
+    from trawl.dedup.cluster import cluster
+
+    trial = rec("pubmed", "1", title=STEM + ": a randomised controlled trial", year=2020)
+    protocol = rec("pubmed", "2", title=STEM + ": protocol for a randomised controlled trial", year=2020)
+    keys = {1: keys_of(1, trial), 2: keys_of(2, protocol), 3: keys_of(3, trial)}
+    dup = compare(keys[1], keys[3])
+    # Edges as if 3 matched both (e.g. through blocking noise): 1-3 first, then 2-3.
+    edges = [(1, 3, dup), (2, 3, dup)]
+    result = cluster([1, 2, 3], edges, lambda a, b: compare(keys[a], keys[b]))
+    assert result.clusters == [(1, 3), (2,)]
     refused = [lk for lk in result.links if not lk.accepted]
     assert refused and "not compatible" in refused[0].note
 

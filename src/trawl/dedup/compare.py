@@ -40,6 +40,7 @@ class Comparison:
     score: float  # title similarity (1.0 for an identifier match), for ranking and review
     reasons: tuple[str, ...]
     conflict: bool = False  # some field contradicts: the pair must never end up in one cluster
+    identifier: bool = False  # the verdict rests on a shared DOI or PMID
 
     def to_json(self) -> dict:
         return {
@@ -70,7 +71,7 @@ def title_similarity(a: Keys, b: Keys) -> float:
 def subtitle_dropped(a: Keys, b: Keys) -> bool:
     """One title is the other without its subtitle ("Climate change and health: a review")."""
     short, long_ = sorted((a.title, b.title), key=len)
-    return len(short) >= 20 and long_.startswith(short)
+    return len(short) >= 20 and len(long_) > len(short) and long_.startswith(short + " ")
 
 
 def _surname_match(x: str, y: str) -> bool:
@@ -124,7 +125,7 @@ def compare(a: Keys, b: Keys) -> Comparison:
             or (a.notice is not None and a.notice == b.notice)
         ):
             reasons = tuple(same_id) + ((f"title similarity {sim:.2f}",) if sim else ())
-            return Comparison("duplicate", 1.0, reasons)
+            return Comparison("duplicate", 1.0, reasons, identifier=True)
         # A supplement or a whole issue can carry one DOI for many abstracts.
         return Comparison(
             "borderline",
@@ -132,8 +133,11 @@ def compare(a: Keys, b: Keys) -> Comparison:
             (*same_id, f"but titles differ (similarity {sim:.2f}): an issue or supplement DOI?"),
         )
 
+    subtitle = False
     if sim < SIMILAR_TITLE:
-        return Comparison("distinct", sim, (f"title similarity {sim:.2f}",))
+        if not subtitle_dropped(a, b) or a.truncated or b.truncated:
+            return Comparison("distinct", sim, (f"title similarity {sim:.2f}",))
+        subtitle = True  # needs more corroboration below
 
     reasons = [
         f"title similarity {sim:.2f}"
@@ -189,6 +193,11 @@ def compare(a: Keys, b: Keys) -> Comparison:
         )
 
     short = min(len(a.title), len(b.title)) < SHORT_TITLE
+    if subtitle:
+        reasons[0] = f"one title lacks the other's subtitle (similarity {sim:.2f})"
+        if not short and len(support) >= 3 and authors is True:
+            return Comparison("duplicate", SAME_TITLE, tuple(reasons))
+        return Comparison("borderline", sim, (*reasons, "not enough agreeing fields"))
     if sim >= SAME_TITLE and not (short and sim < 1.0):
         needed = 3 if short else 2
         if len(support) >= needed and (journal is not False or authors is True):

@@ -8,11 +8,12 @@ run the very same code the CLI runs.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from trawl.dedup.blocking import candidate_pairs
-from trawl.dedup.cluster import Link, cluster
+from trawl.dedup.cluster import Link, cluster, compatible
 from trawl.dedup.compare import Comparison, compare
 from trawl.dedup.normalise import Keys, keys_of
 from trawl.dedup.overrides import ResolvedOverride
@@ -46,6 +47,51 @@ class DedupResult:
         return {rid: c[0] for c in self.clusters for rid in c}
 
 
+def _cached(keys: dict[int, Keys]):
+    cache: dict[tuple[int, int], Comparison] = {}
+
+    def compare_ids(a: int, b: int) -> Comparison:
+        key = (a, b) if a < b else (b, a)
+        c = cache.get(key)
+        if c is None:
+            c = cache[key] = compare(keys[key[0]], keys[key[1]])
+        return c
+
+    return compare_ids
+
+
+def _drop_ambiguous(edges, compare_ids):
+    """Take out the title matches of a record that matches two different works.
+
+    A Google Scholar title cut before the word that tells "part 1" from "part 2", or "adults"
+    from "adolescents", matches both papers equally well; complete linkage would put it with
+    whichever came first. Such a record keeps only its identifier matches and goes to review.
+    """
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for a, b, _ in edges:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    unsure: dict[int, str] = {}
+    for x, ns in neighbours.items():
+        if len(ns) < 2 or len(ns) > 50:
+            continue
+        for i, y in enumerate(ns):
+            for z in ns[i + 1 :]:
+                if not compatible(compare_ids(y, z)):
+                    unsure[x] = f"also matches records {y} and {z}, which are different works"
+                    break
+            if x in unsure:
+                break
+    kept, dropped = [], []
+    for a, b, c in edges:
+        if not c.identifier and (a in unsure or b in unsure):
+            why = unsure.get(a) or unsure[b]
+            dropped.append((a, b, Comparison("borderline", c.score, (*c.reasons, why), c.conflict)))
+        else:
+            kept.append((a, b, c))
+    return kept, dropped
+
+
 def deduplicate(
     items: Iterable[tuple[int, Record]], overrides: Sequence[ResolvedOverride] = ()
 ) -> DedupResult:
@@ -65,6 +111,10 @@ def deduplicate(
             borderline.append((a, b, c))
     t3 = time.perf_counter()
 
+    compare_ids = _cached(keys)
+    edges, ambiguous = _drop_ambiguous(edges, compare_ids)
+    borderline += ambiguous
+
     always = [o.ids for o in overrides if o.kind == "always"]
     never = [
         (x, y)
@@ -73,7 +123,7 @@ def deduplicate(
         for i, x in enumerate(o.ids)
         for y in o.ids[i + 1 :]
     ]
-    result = cluster(keys, edges, lambda a, b: compare(keys[a], keys[b]), always, never)
+    result = cluster(keys, edges, compare_ids, always, never)
     t4 = time.perf_counter()
 
     owner = {rid: c[0] for c in result.clusters for rid in c}
@@ -102,6 +152,7 @@ def deduplicate(
         "duplicate_pairs": len(edges),
         "borderline_pairs": len(open_pairs) + len(refused),
         "links_refused": sum(1 for lk in result.links if not lk.accepted),
+        "ambiguous_records": len({a for a, _, _ in ambiguous}),
         "clusters": len(result.clusters),
         "duplicates_removed": sum(len(c) - 1 for c in result.clusters),
         "seconds_normalise": round(t1 - t0, 3),

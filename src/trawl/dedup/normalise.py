@@ -156,7 +156,12 @@ def journal_key(journal: str | None) -> tuple[str, ...]:
     PubMed's place qualifier goes: "Sensors (Basel, Switzerland)" is Scopus's "Sensors".
     """
     journal = re.sub(r"\([^)]*\)", " ", journal or "")
-    return tuple(t for t in fold(journal).split() if t not in _JOURNAL_STOPWORDS)
+    truncated = bool(_TRUNCATION.search(journal))
+    tokens = tuple(
+        t for t in fold(_TRUNCATION.sub("", journal)).split() if t not in _JOURNAL_STOPWORDS
+    )
+    # Google Scholar cuts journal names too ("Journal of Cellular Bio…"): mark the cut with "…".
+    return tokens + ("…",) if truncated and tokens else tokens
 
 
 def _abbreviates(short: str, full: str) -> bool:
@@ -179,6 +184,23 @@ def journals_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
     """
     if not a or not b:
         return None
+    cut_a, cut_b = a[-1] == "…", b[-1] == "…"
+    if cut_a or cut_b:
+        # A cut name is compared as a prefix: its words must start the other name.
+        a, b = (a[:-1] if cut_a else a), (b[:-1] if cut_b else b)
+        n = min(len(a), len(b))
+        if n == 0:
+            return None
+        if (cut_a and not cut_b and len(b) < len(a)) or (cut_b and not cut_a and len(a) < len(b)):
+            return False
+        heads = all(
+            _abbreviates(x, y) or _abbreviates(y, x)
+            for x, y in zip(a[: n - 1], b[: n - 1], strict=True)
+        )
+        x, y = a[n - 1], b[n - 1]
+        return heads and (
+            x.startswith(y) or y.startswith(x) or _abbreviates(x, y) or _abbreviates(y, x)
+        )
     if len(a) != len(b):
         return False
     return all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(a, b, strict=True))
