@@ -181,3 +181,36 @@ def test_cassettes_hold_no_secrets_and_say_where_they_come_from(path: Path):
         for key, value in item["request"].get("params", {}).items():
             if key.lower() in ("apikey", "api_key", "key"):
                 assert value in ("<redacted>", "REDACTED"), (path.name, key)
+
+
+def test_rich_progress_runs_without_a_terminal():
+    from trawl.sources.progress import RichProgress
+
+    with RichProgress() as progress:
+        progress.start("europepmc")
+        progress.page("europepmc", 100, 250)
+        progress.page("europepmc", 100, 250)
+        progress.finish("europepmc", "complete")
+    task = progress.bars.tasks[0]
+    assert task.completed == 200 and task.fields["pages"] == 2
+
+
+def test_worldcat_renews_an_expired_token_once():
+    calls = []
+
+    def handler(request):
+        calls.append(request.url.path)
+        if request.url.path.endswith("/token"):
+            return httpx.Response(200, json={"access_token": f"t{len(calls)}", "expires_in": 1199})
+        if request.headers["Authorization"] == "Bearer t1":
+            return httpx.Response(401, json={"title": "expired"})
+        return httpx.Response(200, json={"numberOfRecords": 1, "briefRecords": [
+            {"oclcNumber": "1", "title": "A book"}]})
+
+    from trawl.sources.harvest import client_for
+
+    env = {"OCLC_CLIENT_ID": "id", "OCLC_CLIENT_SECRET": "s", "TRAWL_WORLDCAT_RATE": "1000"}
+    client = client_for(get_card("worldcat"), _http(handler, env=env), env=env)
+    pages = list(client.pages("ti:x", {}, None))
+    assert pages[0].records[0].title == "A book"
+    assert [p.rsplit("/", 1)[-1] for p in calls] == ["token", "brief-bibs", "token", "brief-bibs"]

@@ -39,7 +39,7 @@ EXPORT_ONLY = register(
     "HARVEST006", "info", "A source is searched by a person and imported from an export file.",
 )
 NOTHING_TO_RESUME = register(
-    "HARVEST007", "error", "--resume found no unfinished run for a source.",
+    "HARVEST007", "info", "--resume found no unfinished run for a source: it is skipped.",
 )
 
 
@@ -249,10 +249,9 @@ def harvest_source(store, plan: Plan, limits: Limits, http: Http, *, resume: boo
     state: dict | None = None
     if resume:
         run = _unfinished_run(store, plan.name)
-        if run is None:
-            raise TrawlError(Diagnostic.of(
-                NOTHING_TO_RESUME, f"{plan.name}: no unfinished harvest to resume; "
-                "run `trawl harvest` without --resume"))
+        if run is None:  # its last harvest finished: nothing to continue
+            return SourceResult(plan.name, "skipped", note=Diagnostic.of(
+                NOTHING_TO_RESUME, "no unfinished harvest to resume").message)
         if run.status != "running":
             run = store.resume_run(run.id)
         state = run.checkpoint

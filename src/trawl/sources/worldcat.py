@@ -62,6 +62,20 @@ class Client(ApiClient):
     def first_state(self) -> dict:
         return {"offset": 1}
 
+    def send(self, req, parse):
+        """Send; on a 401 with a token older than this request, fetch a new token once."""
+        from trawl.sources.http import AuthError
+
+        try:
+            return super().send(req, parse)
+        except AuthError:
+            if "Authorization" not in req.headers or self._token is None:
+                raise
+            self._token = None  # expired early (tokens live ~20 minutes): renew and retry
+            headers = {**req.headers, "Authorization": f"Bearer {self.token()}"}
+            return super().send(type(req)(req.method, req.url, params=req.params,
+                                          headers=headers), parse)
+
     def request(self, query: str, params: Mapping[str, Any], state: dict) -> Req:
         return Req("GET", f"{self.base}/brief-bibs",
                    headers={"Authorization": f"Bearer {self.token()}", "Accept": "application/json"},
