@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import rispy
 
@@ -26,7 +25,6 @@ from .base import (
     ParseContext,
     authors,
     digits_or_fail,
-    first,
     pages,
     year_of,
 )
@@ -35,7 +33,7 @@ from .base import (
 # spaces, a hyphen, then the value (Cochrane writes two spaces after the hyphen).
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]|PMID) {1,2}-(?: +|$)(.*)$")
 # Rayyan glues the next tag onto a DO line: "DO  - 10.x/y     LK  - https://…" (formats.md §1).
-_GLUED = re.compile(r"\s{2,}(?=[A-Z][A-Z0-9]  - )")
+_GLUED = re.compile(r"(\S)[ \t]{2,}(?=[A-Z][A-Z0-9]  - )")
 # A bare CR that WoS RIS writes *between* two tags (``…USA\rAD  - …``) is a line break.
 _CR_BEFORE_TAG = re.compile(r"\r(?=[A-Z][A-Z0-9]  - )")
 
@@ -59,69 +57,71 @@ class _EveryTag:
 
 
 class TolerantRisParser(rispy.RisParser):
-    """rispy's RisParser with a tolerant tag reader and raw, always-listed tags."""
+    """rispy's RisParser with a tolerant tag reader and raw, always-listed tags.
+
+    It also splits lines where a producer glued the next tag on (Rayyan:
+    ``DO  - 10.x/y     LK  - https://…``) and counts them in ``glued``.
+    """
 
     DEFAULT_MAPPING = _AllTags()
     DEFAULT_LIST_TAGS = _EveryTag()  # type: ignore[assignment]
     DEFAULT_DELIMITER_MAPPING: dict = {}
 
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.glued = 0
+        self._pending: list[tuple[str, str]] = []
+
     def parse_line(self, line: str):
         # rispy's own fast path first (the common "XX  - value" shape) ...
-        if line[2:5] == "  -" and line[:1].isalpha() and line[:2].isupper():
-            return line[:2], line[6:].strip()
+        if line[2:5] == "  -" and line[:2].isupper() and line[0].isalpha():
+            value = line[6:].strip()
+            if "  - " in value and _GLUED.search(value):
+                return line[:2], self._unglue(value)
+            return line[:2], value
         # ... then the shapes real files also use.
         m = _TAG_LINE.match(line)
         if m:
             return m.group(1), m.group(2).strip()
         return None, line.strip()
 
+    def _unglue(self, value: str) -> str:
+        head, *rest = _GLUED.sub("\\1\n", value).split("\n")
+        self.glued += 1
+        for part in rest:
+            tag, content = self.parse_line(part)
+            if tag is not None:
+                self._pending.append((tag, content))
+        return head
+
     def _add_tag(self, record: dict, tag: str | None, content: str,
                  extend_multiline: bool = False) -> None:
-        tag = tag or "TY"
-        values = record.get(tag)
-        if values is None or isinstance(values, str):
-            values = record[tag] = [] if values is None else [values]
         if extend_multiline:
-            if not content:
-                return
-            if values and tag not in _LIST_CONTINUATION:
-                values[-1] = f"{values[-1]} {content}"
-                return
-        values.append(content)
+            self._continue(record, tag or "TY", content)
+            return
+        try:
+            record[tag].append(content)
+        except KeyError:
+            record[tag] = [content]
+        except AttributeError:  # a second TY: rispy stored the first as a plain string
+            record[tag] = [record[tag], content]
+        while self._pending:
+            self._add_tag(record, *self._pending.pop(0))
 
-
-@dataclass
-class _Tracker:
-    """Watches the lines rispy reads: where each record starts, and whether the file ends inside one."""
-
-    ctx: ParseContext
-    starts: list[int] = field(default_factory=list)
-    open: bool = False
-
-    def lines(self, lines: list[str]) -> Iterator[str]:
-        for number, line in enumerate(lines, 1):
-            if not self.open:
-                if line.startswith("TY"):
-                    self.open = True
-                    self.starts.append(number)
-                yield line
-                continue
-            if line.startswith("ER") and _TAG_LINE.match(line) or line[:5] == "ER  -":
-                self.open = False
-            elif "  - " in line[6:] and _GLUED.search(line[6:]):
-                self.ctx.warn_once(REPAIRED, "two RIS tags were glued on one line (a known Rayyan "
-                                   "defect); they were split", key="glued")
-                head, *rest = _GLUED.split(line)
-                yield head
-                yield from rest
-                continue
-            yield line
-        if self.open:
-            n = len(self.starts)
-            raise TrawlError(Diagnostic.of(
-                TRUNCATED, f"{self.ctx.where(n, self.starts[-1])}: the file ends inside this "
-                "record (no closing ER line); the download was probably cut short",
-                line=self.starts[-1]))
+    @staticmethod
+    def _continue(record: dict, tag: str, content: str) -> None:
+        """An untagged line: a further value of a list tag, else wrapped text of the last value."""
+        if not content:
+            return
+        values = record.get(tag)
+        if isinstance(values, str):
+            values = record[tag] = [values]
+        if not values:
+            record[tag] = [content]
+        elif tag in _LIST_CONTINUATION:
+            values.append(content)
+        else:
+            values[-1] = f"{values[-1]} {content}"
 
 
 def normalise_newlines(text: str) -> str:
@@ -133,35 +133,91 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r", " ")
 
 
-def read_raw(text: str, ctx: ParseContext) -> tuple[list[dict], list[int]]:
-    """The raw records (tag → list of values) and the line each starts on."""
-    tracker = _Tracker(ctx)
-    raw = TolerantRisParser().parse_lines(tracker.lines(normalise_newlines(text).split("\n")))
-    return raw, tracker.starts
+def _is_end(line: str) -> bool:
+    return line[:2] == "ER" and _TAG_LINE.match(line) is not None
+
+
+def record_lines(lines: list[str]) -> list[int]:
+    """The line each record starts on, as rispy splits them: outside a record the first line
+    starting ``TY`` opens one, the next ER tag line closes it. Only needed for messages, so it
+    is computed when a message needs it."""
+    starts: list[int] = []
+    inside = False
+    for number, line in enumerate(lines, 1):
+        if not inside and line[:2] == "TY":
+            starts.append(number)
+            inside = True
+        elif inside and _is_end(line):
+            inside = False
+    return starts
+
+
+def _check_complete(lines: list[str], ctx: ParseContext, count: int) -> None:
+    """rispy silently drops a record the file ends inside; a cut download must not pass."""
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        if _is_end(line):
+            return
+        if line[:2] == "TY":
+            raise TrawlError(Diagnostic.of(
+                TRUNCATED, f"{ctx.where(count + 1, i + 1)}: the file ends inside this record (no "
+                "closing ER line); the download was probably cut short", line=i + 1))
+
+
+def read_raw(text: str, ctx: ParseContext) -> list[dict]:
+    """The raw records: tag → list of values, in file order."""
+    lines = normalise_newlines(text).split("\n")
+    reader = TolerantRisParser()
+    raw = reader.parse_lines(iter(lines))
+    _check_complete(lines, ctx, len(raw))
+    if reader.glued:
+        ctx.warn_once(REPAIRED, f"{reader.glued} line(s) had two RIS tags glued together (a known "
+                      "Rayyan defect); they were split", key="glued")
+    return raw
 
 
 def parse(text: str, ctx: ParseContext) -> Iterator[Record]:
-    raw, starts = read_raw(text, ctx)
-    for number, (rec, line) in enumerate(zip(raw, starts, strict=True), 1):
-        yield to_record(rec, number, line, ctx)
+    raw = read_raw(text, ctx)  # the line list is dropped here: millions of strings in a big file
+    for number, rec in enumerate(raw, 1):
+        raw[number - 1] = None  # each raw dict is freed once its Record exists
+        try:
+            yield to_record(rec, number, None, ctx)
+        except TrawlError:
+            # Read it again knowing its line, so the message says where to look.
+            starts = record_lines(normalise_newlines(text).split("\n"))
+            line = starts[number - 1] if len(starts) == len(raw) else None
+            yield to_record(rec, number, line, ctx)
+            raise
 
 
 # ---- reading one record ------------------------------------------------------------------------
 
 
+def _one(rec: dict, tag: str) -> str | None:
+    """A tag's first non-empty value (the parser has stripped them already)."""
+    values = rec.get(tag)
+    if values:
+        if isinstance(values, str):  # TY, as rispy stores it
+            return values or None
+        for value in values:
+            if value:
+                return value
+    return None
+
+
 def producer_of(rec: dict) -> str:
     """Which database or tool wrote this record, from its own tags (formats.md §11.2)."""
-    dp = " ".join(rec.get("DP", ())).lower()
-    db = [d.lower() for d in rec.get("DB", ())]
-    urls = " ".join(rec.get("UR", ())).lower()
-    an = first(rec.get("AN")) or ""
+    dp = " ".join(rec["DP"]).lower() if "DP" in rec else ""
+    db = [d.lower() for d in rec["DB"]] if "DB" in rec else []
+    urls = " ".join(rec["UR"]).lower() if "UR" in rec else ""
+    an = _one(rec, "AN") or ""
     if "ebscohost" in dp or "ebscohost.com" in urls:
         return "ebsco"
     if "scopus" in db or "scopus.com" in urls:
         return "scopus"
     if an.startswith(("WOS:", "ISI:")) or "WE" in rec or "webofscience" in urls:
         return "wos"
-    if "embase.com" in urls or re.match(r"^L\d+$", first(rec.get("U2")) or ""):
+    if "embase.com" in urls or re.match(r"^L\d+$", _one(rec, "U2") or ""):
         return "embase"
     if any("<" in d or d.startswith("ovid") for d in db) or "ovid" in dp:
         return "ovid"
@@ -173,7 +229,7 @@ def producer_of(rec: dict) -> str:
         return "dimensions"
     if an.startswith("rayyan-"):
         return "rayyan"
-    if "lens.org" in urls or re.match(r"^\d{3}-\d{3}-\d{3}-\d{3}-\d{3}$", first(rec.get("ID")) or ""):
+    if "lens.org" in urls or re.match(r"^\d{3}-\d{3}-\d{3}-\d{3}-\d{3}$", _one(rec, "ID") or ""):
         return "lens"
     return "other"
 
@@ -211,7 +267,7 @@ def _doi(rec: dict, producer: str) -> str | None:
 
 def _accession(rec: dict, producer: str) -> tuple[str | None, dict[str, str]]:
     """The producer's own record ID, and any other IDs worth keeping."""
-    an, ident = first(rec.get("AN")), first(rec.get("ID"))
+    an, ident = _one(rec, "AN"), _one(rec, "ID")
     urls = rec.get("UR", [])
     other: dict[str, str] = {}
     if producer == "ebsco":
@@ -228,7 +284,7 @@ def _accession(rec: dict, producer: str) -> tuple[str | None, dict[str, str]]:
                 if m:
                     found = m.group(1)
                     break
-        db = first(rec.get("DB"))
+        db = _one(rec, "DB")
         if db:
             other["ebsco_db"] = db
         return found or ident, other
@@ -244,7 +300,7 @@ def _accession(rec: dict, producer: str) -> tuple[str | None, dict[str, str]]:
             other["ut"] = an
         return an, other
     if producer == "embase":
-        lnum = first(rec.get("U2"))
+        lnum = _one(rec, "U2")
         if lnum:
             other["embase"] = lnum
         return lnum or an, other
@@ -256,11 +312,11 @@ def _pmid(rec: dict, producer: str, ctx: ParseContext, number: int, line: int) -
         return digits_or_fail(value, ctx, number, tag, line)
 
     if producer == "scopus" and rec.get("C2"):
-        return digits(first(rec["C2"]), "C2")
+        return digits(_one(rec, "C2"), "C2")
     if producer == "embase" and rec.get("C5"):
-        return digits(first(rec["C5"]), "C5")
+        return digits(_one(rec, "C5"), "C5")
     if producer == "psycnet" and rec.get("PMID"):
-        return digits(first(rec["PMID"]), "PMID")
+        return digits(_one(rec, "PMID"), "PMID")
     if producer == "dimensions":
         for value in rec.get("U1", ()):
             m = _DIMENSIONS_PMID.match(value.strip())
@@ -278,48 +334,54 @@ def _pmid(rec: dict, producer: str, ctx: ParseContext, number: int, line: int) -
 
 
 def _journal(rec: dict) -> str | None:
-    kind = first(rec.get("TY")) or ""
+    kind = _one(rec, "TY") or ""
     order = ("JF", "T2", "JO", "JA", "J2") if kind in ("JOUR", "EJOUR", "MGZN", "NEWS") else (
         "JF", "JO", "T2", "JA", "J2")
     for tag in order:
-        value = first(rec.get(tag))
+        value = _one(rec, tag)
         if value:
             return value
     return None
+
+
+def _issn(value: str) -> str:
+    return _ISSN_PAREN.sub("", value).strip() if "(" in value else value
+
+
+def _languages(values: list[str]) -> list[str]:
+    return [la for v in values for la in (re.split(r"\s*;\s*", v) if ";" in v else (v,)) if la]
 
 
 def to_record(rec: dict, number: int, line: int, ctx: ParseContext) -> Record:
     """One raw RIS record (tag → values) as a Record, read with its producer's rules."""
     producer = producer_of(rec)
     accession, other = _accession(rec, producer)
-    kind = first(rec.get("TY"))
+    kind = _one(rec, "TY")
     types = [kind] if kind else []
     if producer in ("scopus", "embase", "ebsco", "cochrane"):
         types += [t for t in rec.get("M3", ()) if t]
     if producer == "ovid":
         types += [t for t in rec.get("PT", ()) if t]
-    keywords = [k.strip() for k in rec.get("KW", ()) if k.strip()]
     return ctx.build(
         number, line,
         accession=accession or None,
         doi=_doi(rec, producer),
         pmid=_pmid(rec, producer, ctx, number, line),
         other_ids=other,
-        title=first(rec.get("TI")) or first(rec.get("T1")) or first(rec.get("CT"))
-        or first(rec.get("ST")),
+        title=_one(rec, "TI") or _one(rec, "T1") or _one(rec, "CT") or _one(rec, "ST"),
         abstract=_abstract(rec),
         authors=authors([*rec.get("AU", ()), *rec.get("A1", ())]),
-        year=year_of(first(rec.get("PY")), first(rec.get("Y1")), first(rec.get("DA"))),
+        year=year_of(_one(rec, "PY"), _one(rec, "Y1"), _one(rec, "DA")),
         journal=_journal(rec),
-        issn=[_ISSN_PAREN.sub("", s).strip() for s in rec.get("SN", ()) if s.strip()],
-        volume=first(rec.get("VL")),
-        issue=first(rec.get("IS")),
-        pages=pages(first(rec.get("SP")), first(rec.get("EP"))),
-        languages=[la for v in rec.get("LA", ()) for la in re.split(r"\s*;\s*", v) if la],
+        issn=[_issn(s) for s in rec.get("SN", ()) if s],
+        volume=_one(rec, "VL"),
+        issue=_one(rec, "IS"),
+        pages=pages(_one(rec, "SP"), _one(rec, "EP")),
+        languages=_languages(rec.get("LA", [])),
         publication_types=types,
-        keywords=keywords,
-        url=first(rec.get("UR")),
+        keywords=[k for k in rec.get("KW", ()) if k],
+        url=_one(rec, "UR"),
     )
 
 
-__all__ = ["parse", "read_raw", "to_record", "producer_of", "TolerantRisParser"]
+__all__ = ["TolerantRisParser", "parse", "producer_of", "read_raw", "record_lines", "to_record"]
