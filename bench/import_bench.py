@@ -38,6 +38,16 @@ _RECORD = re.compile(r"^TY  - .*?^ER  -[^\n]*\n", re.MULTILINE | re.DOTALL)
 _IDS = re.compile(r"^((?:AN|ID|U2)  - )(\S+)|(eid=2-s2\.0-\d+)", re.MULTILINE)
 
 
+def _renumber(rec: str, copy: int) -> str:
+    """Copy ``copy`` of a record, with its record IDs made distinct from the other copies."""
+    def suffix(m: re.Match) -> str:
+        if m.group(1):
+            return f"{m.group(1)}{m.group(2)}.{copy}"
+        return f"{m.group(3)}{copy:03d}"
+
+    return _IDS.sub(suffix, rec)
+
+
 def build(path: Path, n: int) -> int:
     records: list[str] = []
     for name in SOURCES:
@@ -46,10 +56,7 @@ def build(path: Path, n: int) -> int:
     with path.open("w", encoding="utf-8", newline="\n") as out:
         for i in range(n):
             rec, copy = records[i % len(records)], i // len(records)
-            if copy:
-                rec = _IDS.sub(lambda m: (m.group(1) + m.group(2) + f".{copy}") if m.group(1)
-                               else m.group(3) + f"{copy:03d}", rec)
-            out.write(rec + "\n")
+            out.write((_renumber(rec, copy) if copy else rec) + "\n")
     return len(records)
 
 
