@@ -113,6 +113,18 @@ def test_audit_trace_names_runs_requests_files_and_payloads(tmp_path, make_recor
     assert out.exit_code == 2 and "no record 99" in out.output
 
 
+def test_audit_trace_by_identifier_traces_every_source_copy(tmp_path, make_record):
+    root = _workspace(tmp_path, make_record)
+    out = runner.invoke(
+        app, ["audit", "trace", "https://doi.org/10.1234/TRAWL.1", "-w", str(root), "--format",
+              "json"])  # fmt: skip
+    assert [r["source"] for r in json.loads(out.output)["records"]] == ["scopus", "cinahl"]
+    out = runner.invoke(app, ["audit", "trace", "accession:2-s2.0-00000000001", "-w", str(root)])
+    assert out.exit_code == 0 and "record 1 (scopus" in out.output
+    out = runner.invoke(app, ["audit", "trace", "pmid:424242", "-w", str(root)])
+    assert out.exit_code == 2 and "no stored record" in out.output
+
+
 def test_audit_without_a_workspace_is_a_clear_error(tmp_path):
     out = runner.invoke(app, ["audit", "verify", "-w", str(tmp_path)])
     assert out.exit_code == 2 and "trawl init" in out.output

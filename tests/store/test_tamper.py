@@ -409,6 +409,22 @@ def test_a_complete_consistent_forgery_needs_the_published_head(workspace):
     assert out.exit_code == 1
 
 
+def test_truncating_rowless_trailing_events_needs_the_published_head(workspace):
+    """Deleting a final 'export written' and moving the head back leaves no row contradicting it."""
+    with Store.open(workspace) as store:
+        published = "{}:{}".format(*store.head())
+    conn = sqlite3.connect(workspace / "store.sqlite")
+    with unguarded(conn, "events_no_delete"):
+        conn.execute("DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)")
+    fix_head(conn)
+    conn.commit()
+    conn.close()
+    with Store.open(workspace) as store:
+        assert store.verify().ok
+        result = store.verify(expect_head=published)
+    assert not result.ok and result.first_bad_seq == int(published.split(":")[0])
+
+
 def test_published_head_still_holds_after_honest_appends(workspace):
     with Store.open(workspace) as store:
         published = "{}:{}".format(*store.head())

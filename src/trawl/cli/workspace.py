@@ -140,17 +140,36 @@ def audit_verify(
 
 @audit.command("trace")
 def audit_trace(
-    record: Annotated[int, typer.Argument(help="The record id (see `store.records()`).")],
+    record: Annotated[
+        str,
+        typer.Argument(
+            help="A record id, or an identifier: doi:10.…, pmid:…, pmcid:…, accession:…, or a "
+            "bare DOI (every source's copy is traced)."
+        ),
+    ],
     workspace: WorkspaceOpt = Path("."),
     fmt: FormatOpt = "text",
 ) -> None:
     """Every source, run, request and raw payload a record came from."""
     _check_format(fmt)
     with user_errors(), _open(workspace) as store:
-        info = store.trace(record)
+        if record.isdigit():
+            ids = [int(record)]
+        else:
+            ids = store.find(record)
+            if not ids:
+                print(f"error: no stored record has the identifier {record!r}", file=sys.stderr)
+                raise typer.Exit(2)
+        traces = [store.trace(i) for i in ids]
     if fmt == "json":
-        print(json.dumps(info, ensure_ascii=False))
+        body = traces[0] if record.isdigit() else {"records": traces}
+        print(json.dumps(body, ensure_ascii=False))
         return
+    for info in traces:
+        _print_trace(info)
+
+
+def _print_trace(info: dict) -> None:
     print(f"record {info['id']} ({info['source']}, {info['identity']})")
     print(f"  title: {info['title']}")
     print(f"  first stored by event {info['stored_seq']} from payload {info['payload_sha256']}")
@@ -165,14 +184,21 @@ def audit_trace(
             print(f"          query: {query}")
         if s["request"]:
             p = s["request"]["payload"]
-            print(f"          request  event {s['request']['seq']}: {p.get('method', '')} "
-                  f"{p.get('url', '')}")  # fmt: skip
+            print(
+                f"          request  event {s['request']['seq']}: {p.get('method', '')} "
+                f"{p.get('url', '')}"
+            )
         if s["response"]:
             p = s["response"]["payload"]
             print(f"          response event {s['response']['seq']}: status {p.get('status')}")
         if s["file"]:
             p = s["file"]["payload"]
-            print(f"          file     event {s['file']['seq']}: {p.get('name')} "
-                  f"({p.get('format')}), searched {p.get('searched') or p.get('searched_on')}")  # fmt: skip
-        print(f"          payload  {s['payload']['sha256']} ({s['payload']['media_type']}, "
-              f"{s['payload']['size']} bytes)")  # fmt: skip
+            searched = p.get("searched") or p.get("searched_on")
+            print(
+                f"          file     event {s['file']['seq']}: {p.get('name')} "
+                f"({p.get('format')}), searched {searched}"
+            )
+        print(
+            f"          payload  {s['payload']['sha256']} ({s['payload']['media_type']}, "
+            f"{s['payload']['size']} bytes)"
+        )

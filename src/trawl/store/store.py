@@ -648,6 +648,28 @@ class Store:
                 payload_sha256=digest,
             )
 
+    def find(self, identifier: str) -> list[int]:
+        """Ids of stored records carrying an identifier: ``doi:…``, ``pmid:…``, ``pmcid:…``,
+        ``accession:…``, ``<scheme>:…`` of other_ids, or a bare DOI (``10.…``)."""
+        from trawl.store.record import normalise_doi
+
+        scheme, sep, value = identifier.partition(":")
+        if identifier.lower().startswith(("10.", "https://doi.org/", "http://doi.org/")):
+            scheme, value = "doi", identifier
+        elif not sep:
+            return []
+        scheme = scheme.strip().lower()
+        value = value.strip()
+        if scheme == "doi":
+            value = normalise_doi(value) or value.lower()
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT DISTINCT record_id FROM record_identifiers WHERE scheme = ? AND value = ? "
+                "ORDER BY record_id",
+                (scheme, value),
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def trace(self, record_id: int) -> dict[str, Any]:
         """Everything a record came from: each sighting's run, page, request, response, payload."""
         from trawl.store.trace import trace
