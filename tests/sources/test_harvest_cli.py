@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from fakeapi import FakeApi
@@ -192,3 +193,14 @@ def test_counts_per_line_and_stored(workspace):
             "SELECT line, hits, event_seq FROM line_counts ORDER BY line").fetchall()
         assert [(line, hits) for line, hits, _ in stored] == [(r.line, r.hits) for r in rows]
         assert {s for _, _, s in stored} == {seq} and store.verify().ok
+
+
+def test_the_seed_review_is_rendered_in_each_connectors_own_dialect():
+    from trawl.sources.harvest import plan_for
+
+    review = Review.load(Path(__file__).resolve().parents[2] / "strategy" / "psw-coproduction")
+    medline = plan_for(review, "medline")
+    assert medline.card.name == "pubmed" and "[tiab]" in medline.query  # PubMed, not Ovid
+    assert medline.limits_rendered and medline.strategy_sha256
+    assert plan_for(review, "scopus").query.startswith("(TITLE-ABS-KEY(")
+    assert plan_for(review, "cinahl").route == "export"

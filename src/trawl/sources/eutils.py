@@ -69,10 +69,11 @@ class Client(ApiClient):
         applied = Applied()
         out = dict(params)
         if limits.cutoff:
-            out["datetype"] = "edat"
-            out["mindate"] = (limits.start or INCEPTION).strftime("%Y/%m/%d")
-            out["maxdate"] = limits.cutoff.strftime("%Y/%m/%d")
-            applied.date_at_source = f"datetype=edat mindate={out['mindate']} maxdate={out['maxdate']}"
+            out.setdefault("datetype", "edat")
+            out.setdefault("mindate", (limits.start or INCEPTION).strftime("%Y/%m/%d"))
+            out.setdefault("maxdate", limits.cutoff.strftime("%Y/%m/%d"))
+            applied.date_at_source = (f"datetype={out['datetype']} mindate={out['mindate']} "
+                                      f"maxdate={out['maxdate']}")
         if limits.languages:
             langs = " OR ".join(f"{language_codes(x)[2].lower()}[la]" for x in limits.languages)
             query = f"({query}) AND ({langs})"

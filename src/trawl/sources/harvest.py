@@ -90,6 +90,7 @@ class Plan:
     query_param: str | None = None
     strategy_sha256: str | None = None
     route: str = "api"  # "export": a person imports this source's export; nothing to send
+    limits_rendered: bool = False  # the renderer already put the review's limits in the query
 
 
 def client_for(card: Source, http: Http, *, source_name: str | None = None,
@@ -109,7 +110,9 @@ def plan_for(review, name: str, *, query: str | None = None) -> Plan:
     """Render the review's strategy for source ``name`` (a key of ``[sources]`` or a card name)."""
     config = review.sources.get(name) if review is not None else None
     card = get_card(config.connector or name if config is not None else name)
-    target = config.target if config is not None else card.dialect
+    # an API receives its own syntax: the connector's dialect (``medline`` is searched on Ovid
+    # by a person, but harvested through PubMed E-utilities in PubMed syntax)
+    target = card.dialect
     extra = dict(config.model_extra or {}) if config is not None else {}
     if card.route == "export" or (config is not None and config.route == "export"):
         return Plan(name, card, "", {}, route="export")
@@ -132,7 +135,7 @@ def plan_for(review, name: str, *, query: str | None = None) -> Plan:
         raise TrawlError(errors[0])
     return Plan(name, card, rendering.query, dict(rendering.api_params),
                 [d.to_json() for d in rendering.diagnostics], rendering.query_param,
-                hashlib.sha256(text.encode()).hexdigest())
+                hashlib.sha256(text.encode()).hexdigest(), limits_rendered=True)
 
 
 def limits_of(review) -> Limits:
@@ -244,7 +247,17 @@ def harvest_source(store, plan: Plan, limits: Limits, http: Http, *, resume: boo
     client = client_for(card, http, source_name=plan.name, review_base_url=review_base_url,
                         env=env, page_size=page_size)
     client.query_param = plan.query_param
-    query, params, applied = client.prepare(plan.query, plan.params, limits)
+    if plan.limits_rendered:
+        # trawl.dialects rendered the cutoff and language limit the way this source allows
+        # (entry/load date first); only what the source cannot do at all is left for after
+        query, params = plan.query, dict(plan.params)
+        applied = Applied(
+            date_at_source="in the rendered query" if card.filters.date_param else "",
+            language_at_source="in the rendered query" if card.filters.language_param else "",
+            filter_date_after=bool(limits.cutoff) and not card.filters.date_param,
+            filter_language_after=bool(limits.languages) and not card.filters.language_param)
+    else:
+        query, params, applied = client.prepare(plan.query, plan.params, limits)
     started = time.monotonic()
     state: dict | None = None
     if resume:

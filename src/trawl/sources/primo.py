@@ -52,8 +52,12 @@ class Client(ApiClient):
         applied = Applied(filter_date_after=bool(limits.cutoff))
         out = dict(params)
         if limits.languages:
-            out["qInclude"] = "|,|".join(f"facet_lang,exact,{language_codes(x)[1]}"
-                                         for x in limits.languages)
+            facets = [f for f in str(out.get("qInclude", "")).split("|,|") if f]
+            for lang in limits.languages:
+                facet = f"facet_lang,exact,{language_codes(lang)[1]}"
+                if facet not in facets:
+                    facets.append(facet)
+            out["qInclude"] = "|,|".join(facets)
             applied.language_at_source = f"qInclude={out['qInclude']}"
         return query, out, applied
 

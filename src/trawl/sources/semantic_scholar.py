@@ -35,7 +35,7 @@ class Client(ApiClient):
         out = dict(params)
         if limits.cutoff:
             start = limits.start.isoformat() if limits.start else ""
-            out["publicationDateOrYear"] = f"{start}:{limits.cutoff.isoformat()}"
+            out.setdefault("publicationDateOrYear", f"{start}:{limits.cutoff.isoformat()}")
             applied.date_at_source = f"publicationDateOrYear={out['publicationDateOrYear']}"
         return query, out, applied
 

@@ -36,11 +36,11 @@ class Client(ApiClient):
         out = dict(params)
         if limits.cutoff:
             start = limits.start.year if limits.start else 1000
-            out["datePublished"] = f"{start}-{limits.cutoff.year}"
+            out.setdefault("datePublished", f"{start}-{limits.cutoff.year}")
             applied.date_at_source = f"datePublished={out['datePublished']} (years)"
             applied.filter_date_after = True
         if limits.languages:
-            out["inLanguage"] = ",".join(language_codes(x)[1] for x in limits.languages)
+            out.setdefault("inLanguage", ",".join(language_codes(x)[1] for x in limits.languages))
             applied.language_at_source = f"inLanguage={out['inLanguage']}"
         return query, out, applied
 

@@ -31,7 +31,7 @@ class Client(ApiClient):
         out = dict(params)
         if limits.cutoff:
             start = limits.start.isoformat() if limits.start else "1800-01-01"
-            out["publishTimeSpan"] = f"{start}+{limits.cutoff.isoformat()}"
+            out.setdefault("publishTimeSpan", f"{start}+{limits.cutoff.isoformat()}")
             applied.date_at_source = f"publishTimeSpan={out['publishTimeSpan']}"
         if limits.languages:
             langs = " OR ".join(language_codes(x)[2] for x in limits.languages)
