@@ -182,6 +182,12 @@ def test_transaction_is_all_or_nothing(store, make_record):
     assert store.verify().ok
 
 
+def test_the_store_s_own_event_kinds_are_reserved(store):
+    for kind in ("run started", "records stored", "run finished", "checkpoint saved"):
+        with pytest.raises(ValueError, match="written by the store"):
+            store.log_event(kind, {})
+
+
 def test_log_event_is_chained_canonical_and_redacted(store):
     e1 = store.log_event("strategy compiled", {"z": 1, "a": "é", "api_key": "hunter2hunter2"})
     e2 = store.log_event("export written", {"sha256": "ab" * 32})

@@ -28,6 +28,12 @@ CHECKPOINT_SAVED = "checkpoint saved"
 SCHEMA_MIGRATED = "schema migrated"
 WORKSPACE_CREATED = "workspace created"
 
+# Kinds only the store writes: `trawl audit verify` replays them to rebuild the tables, so an
+# event of one of these kinds logged from outside would read as tampering.
+RESERVED = frozenset(
+    {RUN_STARTED, RUN_FINISHED, RUN_RESUMED, CHECKPOINT_SAVED, RECORDS_STORED, SCHEMA_MIGRATED}
+)
+
 
 def event_hash(
     seq: int, time: str, run_id: int | None, kind: str, payload: str, prev_hash: str

@@ -192,6 +192,8 @@ class Store:
         """Append an event to the hash chain. Secret-named keys and secret values are redacted."""
         if not kind or not isinstance(kind, str):
             raise ValueError("an event needs a kind")
+        if kind in provenance.RESERVED:
+            raise ValueError(f"{kind!r} events are written by the store itself (use its methods)")
         with self.transaction():
             if run_id is not None:
                 self._require_run(run_id)
