@@ -152,8 +152,45 @@ class FakeApi:
     def _slice(self, start: int, size: int) -> list:
         return [record(self.api, i) for i in range(start, min(self.n, start + size))]
 
+    CURSOR = {"europepmc": "cursorMark", "openalex": "cursor", "crossref": "cursor",
+              "semantic-scholar": "token", "scopus": "cursor"}
+
+    def _key(self, path: str, query: dict[str, str], form: dict[str, str], shift: int) -> tuple:
+        if self.api == "pubmed":
+            return (path.rsplit("/", 1)[-1], form.get("rettype"), form.get("id"), shift)
+        return (query.get(self.CURSOR[self.api]), shift)
+
+    def warm(self, batch: int | None = None) -> None:
+        """Render every page a client will ask for now, so serving costs no CPU (benchmarks)."""
+        self._memo = {}
+        if self.api == "pubmed":
+            root = "/entrez/eutils"
+            for form in ({"rettype": "count"}, {}):
+                key = self._key(f"{root}/esearch.fcgi", {}, form, 0)
+                self._memo[key] = self.page(f"{root}/esearch.fcgi", {}, form)
+            step = batch or self.page_size
+            for start in range(0, min(self.n, 9999), step):
+                ids = ",".join(str(30000000 + i) for i in range(start, min(self.n, start + step)))
+                form = {"id": ids}
+                self._memo[self._key(f"{root}/efetch.fcgi", {}, form, 0)] = self.page(
+                    f"{root}/efetch.fcgi", {}, form)
+            return
+        name = self.CURSOR[self.api]
+        for start in range(0, self.n + 1, self.page_size):
+            if start == 0:
+                value = None if self.api == "semantic-scholar" else "*"
+            else:
+                value = ("t" if self.api == "semantic-scholar" else "c") + str(start)
+            query = {name: value} if value is not None else {}
+            self._memo[self._key("", query, {}, 0)] = self.page("", query, {})
+
     def page(self, path: str, query: dict[str, str], form: dict[str, str], *,
              total_shift: int = 0) -> tuple[str, bytes]:
+        memo = getattr(self, "_memo", None)
+        if memo:
+            hit = memo.get(self._key(path, query, form, total_shift))
+            if hit is not None:
+                return hit
         api, n = self.api, self.n + total_shift
         size = self.page_size
         if api == "europepmc":
@@ -338,11 +375,14 @@ def fault_schedule(kinds: Iterable[str], per_page: int = 2, first: int = 2) -> d
 class ServerProcess:
     """The fake server in its own process (a benchmark must not share the GIL with it)."""
 
-    def __init__(self, api: str, n: int, page_size: int, rate: float | None = None):
+    def __init__(self, api: str, n: int, page_size: int, rate: float | None = None,
+                 warm: bool = False):
         import subprocess
         import sys
 
         args = [sys.executable, __file__, api, str(n), str(page_size), str(rate or 0)]
+        if warm:
+            args.append("--warm")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         self.url = self.proc.stdout.readline().strip()
         self.api = api
@@ -367,6 +407,8 @@ if __name__ == "__main__":
 
     name, count, size, limit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
     with FakeApi(name, count, page_size=size, rate=limit or None) as running:
+        if "--warm" in sys.argv:
+            running.warm()
         print(running.url, flush=True)
         while True:
             time.sleep(3600)
