@@ -139,3 +139,46 @@ def test_empty_input():
 def test_cleaned_text_keeps_every_statement():
     cleaned = clean("1. a.ti.\n\n2. b.ti.\n")
     assert cleaned.numbered and [s.text for s in cleaned.statements] == ["a.ti.", "b.ti."]
+
+
+def test_ovid_search_history_table_copied_from_the_browser():
+    text = ("#\tSearches\tResults\tType\tActions\tAnnotations\n"
+            "1\texp Peer Group/\t12436\tAdvanced\tDisplay Results\tMore\t\n"
+            "2\t(peer adj support*).ti,ab.\t1,234\tAdvanced\tDisplay Results\tMore\t\n"
+            "3\t1 or 2\t13,000\tAdvanced\tDisplay Results\tMore\n")
+    result = analyse(text)
+    assert result.errors == []
+    assert result.cleaned == "1. exp Peer Group/\n2. (peer adj support*).ti,ab.\n3. 1 or 2"
+    assert [(d.line, d.column) for d in result.diagnostics if d.code == "CLEAN010"] == [
+        (2, 19), (3, 30), (4, 10)]
+
+
+def test_ovid_exported_search_history():
+    text = ("Database: Embase <1974 to 2021 January 04>\nSearch Strategy:\n"
+            "--------------------------------------------------------------------------------\n"
+            "1     exp peer group/ (5321)\n"
+            "2     (peer adj support*).ti,ab. (2210)\n"
+            "3     1 or 2 (7001)\n"
+            "\n***************************\n")
+    result = analyse(text, database="ovid-embase")
+    assert result.errors == []
+    assert result.strategy.statements[0].expr.vocabulary == "emtree"
+    assert result.strategy.statements[2].expr.children[1].number == 2
+    assert sum(d.code == "CLEAN010" for d in result.diagnostics) == 3
+
+
+def test_a_partial_paste_keeps_its_numbers():
+    result = analyse("12  exp X/\n13  y.ti.\n14  12 or 13\n")
+    assert result.errors == [] and [s.number for s in result.strategy.statements] == [12, 13, 14]
+
+
+def test_a_single_numbered_statement():
+    result = analyse("1. exp Peer Group/\n")
+    assert result.diagnostics == [] and result.strategy.statements[0].number == 1
+
+
+def test_use_database_is_left_out_with_a_warning():
+    result = analyse("1. exp Peer Group/ use medall\n2. substance use disorder.ti.\n3. 1 or 2\n")
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [("OVID105", 1, 20)]
+    assert [w.text for w in result.strategy.statements[1].expr.child.words] == [
+        "substance", "use", "disorder"]

@@ -177,7 +177,7 @@ _FOOTER = re.compile(
     r"^\s*(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s+of\s+\d+|-\s*\d+\s*-|https?://\S+|doi:\s*\S+"
     r"|(?:fig(?:ure)?|table)\.?\s*\d+\b.*|copyright\b.*|©.*)\s*$", re.I)
 _LEGEND = re.compile(r"^\s*key\s*:", re.I)
-_NUMBERED = re.compile(r"^\s*(\d+)(?:[.):]|(?=\s)|$)\s*")
+_NUMBERED = re.compile(r"^\s*(\d+)(?:[.):](?=\s|$)|(?=\s)|$)\s*")
 _OPERATOR_START = re.compile(r"^(?:or|and|not|adj\d*)\s", re.I)
 _OPERATOR_END = re.compile(r"\s(?:or|and|not|adj\d*)$", re.I)
 _CENTRAL = re.compile(r"^\s*#\d+\s|mesh descriptor|explode all trees|\bnear/\d", re.I)
@@ -221,14 +221,23 @@ def _min_depth(text: str) -> int:
 
 
 def _is_numbered(candidates: list[Chars]) -> bool:
-    """A paste is numbered when its lines start with 1, 2, 3 ... (most of them, in order)."""
-    expected, hits = 1, 0
+    """A paste is numbered when its lines start with n, n+1, n+2 ... (most of them, in order);
+    n is usually 1, but a partial paste may start later."""
+    expected, hits = _first_number(candidates), 0
     for chars in candidates:
         m = _NUMBERED.match(_text(chars))
         if m and int(m.group(1)) == expected:
             hits += 1
             expected += 1
+    if len(candidates) == 1:  # "1. exp Peer Group/" alone: numbered if the number is marked
+        m = _NUMBERED.match(candidates[0].text)
+        return bool(hits and m and m.group(0).rstrip()[-1:] in ".):")
     return hits >= 2 and hits * 2 >= len(candidates) - _continuation_like(candidates)
+
+
+def _first_number(candidates: list[Chars]) -> int:
+    m = _NUMBERED.match(candidates[0].text) if candidates else None
+    return int(m.group(1)) if m else 1
 
 
 def _continuation_like(candidates: list[Chars]) -> int:
@@ -276,7 +285,7 @@ def clean(text: str) -> Cleaned:
     numbered = _is_numbered(candidates)
     statements = (_split_numbered(candidates, diags) if numbered
                   else _split_unnumbered(candidates, diags))
-    if statements and not numbered:
+    if len(statements) > 1 and not numbered:
         first = statements[0].origin[0]
         diags.append(Diagnostic.of(
             codes.UNNUMBERED, f"no statement numbers: the {len(statements)} statements are numbered "
@@ -294,6 +303,8 @@ def _leading(chars: Chars, diags: list[Diagnostic]) -> Chars:
     return stripped
 
 
+# Copied from Ovid's search-history table: "search<TAB>12,436<TAB>Advanced<TAB>Display Results..."
+_TABLE_COLUMNS = re.compile(r"\t[ \t]*\(?\d[\d,]*\)?[ \t]*(?:\t.*)?$")
 _TRAILING_NUMBER = re.compile(r"(\s+)(\(?\d[\d,]*\)?)\s*$")
 
 
@@ -306,6 +317,15 @@ def _drop_count(chars: Chars, wide_columns: bool, diags: list[Diagnostic]) -> Ch
     an operator comes before it (``5 and 6``).
     """
     text = _text(chars)
+    table = _TABLE_COLUMNS.search(text)
+    if table and text[: table.start()].strip() and not _OPERATOR_END.search(
+            " " + text[: table.start()].rstrip()):
+        line, col = chars[table.start() + 1][1]
+        rest = " ".join(table.group().split())
+        diags.append(Diagnostic.of(codes.HIT_COUNT, f"hit count and search-history columns removed: "
+                                   f"{rest!r}", line=line, column=col,
+                                   end_column=chars[len(text) - 1][1][1] + 1))
+        return _strip(chars[: table.start()])
     m = _TRAILING_NUMBER.search(text)
     if not m:
         return chars
@@ -337,7 +357,7 @@ def _join(head: Chars, tail: Chars, diags: list[Diagnostic]) -> Chars:
 def _split_numbered(candidates: list[Chars], diags: list[Diagnostic]) -> list[SourceLine]:
     out: list[tuple[int, Chars]] = []
     pending: tuple[int, Origin] | None = None  # a number alone on its line
-    expected = 1
+    expected = _first_number(candidates)
     for raw in candidates:
         text = _text(raw)
         m = _NUMBERED.match(text)

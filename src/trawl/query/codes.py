@@ -61,6 +61,7 @@ SESSION_COMMAND = register("OVID101", _I, "Ovid session command 'remove duplicat
 OTHER_LIMIT = register("OVID102", _W, "limit not in trawl's table of known limits; kept as written")
 UNNUMBERED = register("OVID103", _I, "statements carry no numbers: they are numbered by position")
 NUMBER_GAP = register("OVID104", _W, "statement numbers are not consecutive")
+USE_DATABASE = register("OVID105", _W, "'use <database>' of a multi-file Ovid session left out")
 
 # ---- search-quality warnings (PRESS) -------------------------------------------------------
 SHORT_STEM = register("PRESS001", _W, "truncation stem too short to be meaningful (e.g. 'co*')")

@@ -360,6 +360,12 @@ class _Builder:
         if len(kids) > 1 and getattr(kids[-1], "type", None) == "ANNOTATION":
             annotation = str(kids[-1])[1:-1].strip()
             kids = kids[:-1]
+        if len(kids) > 1 and getattr(kids[-1], "type", None) == "USE_DATABASE":
+            use = kids[-1]
+            self.note(codes.USE_DATABASE, f"'{' '.join(str(use).split())}' limits this line to one "
+                      "database of a multi-file Ovid session; trawl compiles for one database at a "
+                      "time and leaves it out", use.start_pos, use.end_pos)
+            kids = kids[:-1]
         expr = kids[0]
         return number, expr, annotation
 
