@@ -6,6 +6,7 @@ import json
 from datetime import date
 from urllib.parse import parse_qs
 
+import httpx
 import pytest
 from cassette_replay import Cassette
 
@@ -223,3 +224,30 @@ def test_every_client_prepares_the_review_limits():
 def test_export_only_sources_have_no_client():
     with pytest.raises(TrawlError, match="no API route"):
         client_for(get_card("cinahl"), Http(env={}), env={})
+
+
+def test_scopus_falls_back_to_offsets_when_the_cursor_is_restricted():
+    body = Cassette("scopus-search").interactions[0]["response"]["body"]
+    sent = []
+
+    def handler(request):
+        sent.append(dict(request.url.params))
+        if "cursor" in request.url.params:
+            return httpx.Response(403, json={"service-error": {"status": {
+                "statusCode": "AUTHORIZATION_ERROR",
+                "statusText": "Use of the cursor parameter is restricted"}}})
+        return httpx.Response(200, content=body.encode(),
+                              headers={"content-type": "application/json"})
+
+    http = Http(retry=FAST, transport=httpx.MockTransport(handler), sleep=lambda s: None, env=ENV)
+    client = client_for(get_card("scopus"), http, env=ENV, page_size=25)
+    logged = []
+    client.log = lambda kind, payload: logged.append(kind)
+    pages = []
+    for page in client.pages("TITLE(x)", {}, None):
+        pages.append(page)
+        if len(pages) == 3:
+            break
+    assert logged == ["cursor restricted"]
+    assert [p.get("start") for p in sent[1:]] == ["0", "25", "50"]
+    assert pages[-1].checkpoint == {"start": 75}
