@@ -112,6 +112,23 @@ def test_strategy_only_workspace_reports_every_section_cleanly(strategy_only):
             assert line.replace("|", "\\|") in md
 
 
+def test_freshly_initialised_workspace(tmp_path):
+    """`trawl init` then a strategy: an empty store is "not run", its log still verified."""
+    from trawl.store.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "new-review").workspace.root
+    shutil.copy(SEED / "strategy.ovid", ws / "strategy.ovid")
+    data = gather(workspace=ws)
+    assert data.strategy.parsed and data.targets.ok
+    assert data.runs.state == "not run" and "no harvest or import" in data.runs.note
+    assert data.prisma.state == "not run" and data.records_by_source.state == "not run"
+    assert data.provenance.ok and data.provenance.value.ok
+    entries = {e.item.number: e for e in prisma_s.checklist(data)}
+    assert entries[13].pending and not entries[13].answer
+    md = render_markdown(data)
+    assert "_not run: no harvest or import has been run yet_" in md
+
+
 def test_lone_strategy_file_without_workspace(tmp_path):
     data = gather(strategy=SEED / "strategy.ovid", targets=["pubmed", "scopus"])
     assert [t.target for t in data.targets.value] == ["pubmed", "scopus"]

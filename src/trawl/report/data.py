@@ -912,6 +912,8 @@ def _prisma(store, store_part: Part) -> Part[PrismaView]:
         return _passthrough(store_part)
     prisma = importlib.import_module("trawl.report.prisma")
     counts = prisma.counts(store)
+    if not _as_dict(counts).get("records_identified") and not store.runs():
+        return Part("not run", note="nothing identified yet: no harvest or import has been run")
     try:
         svg, note = prisma.flow_svg(counts), ""
     except (ImportError, AttributeError) as exc:
