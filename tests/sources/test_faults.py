@@ -93,3 +93,14 @@ def test_max_pages_then_resume(tmp_path):
         store, second = harvest(tmp_path, "s2", api, store=store, resume=True)
         assert second.status == "complete" and second.new == 30
         assert accessions(store, "semantic-scholar") == sorted(api.expected_ids())
+
+
+@pytest.mark.parametrize("faults", [{1: "malformed"}, {2: "malformed"}, {2: "truncated"},
+                                    {1: "reset"}, {3: ["truncated"], 4: ["malformed"]}],
+                         ids=["count-xml", "idlist-xml", "idlist-truncated", "reset", "medline"])
+def test_pubmed_xml_and_medline_faults(tmp_path, faults):
+    with FakeApi("pubmed", 30, page_size=10, faults=faults) as api:
+        store, result = harvest(tmp_path, "pm", api)
+        assert result.status == "complete", result.note
+        assert api.served  # the fault was served
+        assert accessions(store, "pubmed") == sorted(api.expected_ids())
