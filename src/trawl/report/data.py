@@ -678,6 +678,14 @@ def _crosswalk(strategy, view: StrategyView) -> Part[tuple[CrosswalkRow, ...]]:
     return Part("ok", tuple(rows))
 
 
+VOCABULARY_NAMES = {
+    "mesh": "MeSH (MEDLINE)",
+    "emtree": "Emtree (Embase)",
+    "cinahl": "CINAHL Headings",
+    "apa": "APA Thesaurus (PsycInfo)",
+}
+
+
 def _span_text(source_text: dict[int, str], span) -> str:
     if span.line <= 0 or span.line != span.end_line:
         return ""

@@ -15,7 +15,15 @@ from typing import Any
 
 from trawl.query.diagnostics import Diagnostic
 from trawl.report import prisma_s
-from trawl.report.data import Part, ReportData, RunView, TargetView, code_summary, origin_note
+from trawl.report.data import (
+    VOCABULARY_NAMES,
+    Part,
+    ReportData,
+    RunView,
+    TargetView,
+    code_summary,
+    origin_note,
+)
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -318,7 +326,7 @@ def _crosswalk(data: ReportData) -> str:
         )
         out.append(
             '<table class="crosswalk"><thead><tr><th class="num">#</th><th>Heading</th>'
-            + "".join(f"<th>{_e(v)}</th>" for v in vocabs)
+            + "".join(f"<th>{_e(VOCABULARY_NAMES.get(v, v))}</th>" for v in vocabs)
             + "</tr></thead><tbody>"
         )
         for row in part.value:

@@ -12,7 +12,14 @@ from collections.abc import Iterable
 
 from trawl.query.diagnostics import Diagnostic
 from trawl.report import prisma_s
-from trawl.report.data import Part, ReportData, TargetView, code_summary, origin_note
+from trawl.report.data import (
+    VOCABULARY_NAMES,
+    Part,
+    ReportData,
+    TargetView,
+    code_summary,
+    origin_note,
+)
 
 MARK = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 
@@ -193,7 +200,7 @@ def _crosswalk(out: list[str], data: ReportData) -> None:
         out.append(_note(part))
         return
     vocabs = list(dict.fromkeys(v for row in part.value for v in row.cells))
-    out.append("| # | Heading | " + " | ".join(vocabs) + " |")
+    out.append("| # | Heading | " + " | ".join(VOCABULARY_NAMES.get(v, v) for v in vocabs) + " |")
     out.append("|--:|---|" + "---|" * len(vocabs))
     for row in part.value:
         cells = []
