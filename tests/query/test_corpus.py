@@ -251,3 +251,15 @@ def test_t2_quoted_floating_subheadings():
     assert _statement(p, '"drug therapy".fs.').expr == Fielded(
         ("fs",), Phrase((Term("drug"), Term("therapy")), quoted=True))
     assert _statement(_t2("t2-faluyi2010", "embase-ovid.txt"), "dt.fs.").expr == Fielded(("fs",), Term("dt"))
+
+
+@pytest.mark.parametrize("folder", [d for d in FOLDERS if d.name.startswith("clef-")],
+                         ids=lambda d: d.name)
+def test_the_whole_clef_topic_file_reads_as_its_strategy(folder):
+    """source-topic.txt is the CLEF file as distributed: 'Topic:', 'Title:', 'Query:' before the
+    strategy and 'Pids:' after. The cleaner drops those labelled lines, so the statement numbers
+    (implicit, by position) still point at the right lines."""
+    topic = analyse((folder / "source-topic.txt").read_text(encoding="utf-8"))
+    assert topic.errors == []
+    assert topic.strategy == analysis(folder / "ovid-medline.txt").strategy
+    assert sum(d.code == "CLEAN011" for d in topic.diagnostics) >= 4

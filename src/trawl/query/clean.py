@@ -172,7 +172,11 @@ _HEADER_WORDS = r"(?:#|no\.?|searches|search(?:es)?|results?|hits|type|actions?|
 _HEADER = re.compile(rf"^\s*{_HEADER_WORDS}(?:\s+{_HEADER_WORDS})*\s*$", re.I)
 _BANNER = re.compile(
     r"^\s*(?:database\s*:|search\s+strateg(?:y|ies)\s*:?|search\s+history\s*:?|ovid\s+(?:medline|embase|psycinfo)"
-    r"|embase\s+\d{4}|apa\s+psycinfo|medline\s*\(|-{3,}|={3,}|\*{3,})", re.I)
+    r"|embase\s+\d{4}|apa\s+psycinfo|medline\s*\(|-{3,}|={3,}|\*{3,}"
+    # labelled lines around a strategy: "Topic: CD008803", "Query:", "Pids:", "Appendix 2. MEDLINE"
+    r"|(?:topic|title|query|pids|databases?|date|search\s+date|date\s+(?:searched|run)|source|"
+    r"strategy|search\s+terms|notes?|filter|limits?|results?|run\s+on)\s*:|appendix\s+\d+\b)",
+    re.I)
 _FOOTER = re.compile(
     r"^\s*(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s+of\s+\d+|-\s*\d+\s*-|https?://\S+|doi:\s*\S+"
     r"|(?:fig(?:ure)?|table)\.?\s*\d+\b.*|copyright\b.*|©.*)\s*$", re.I)
@@ -409,7 +413,8 @@ def _split_unnumbered(candidates: list[Chars], diags: list[Diagnostic]) -> list[
         if out:
             prev = _text(out[-1])
             wrapped = (
-                (_paren_depth(prev) > 0 and (_min_depth(text) < 0 or _OPERATOR_START.match(text)))
+                text.startswith("[")  # a [comment] on its own line annotates the line before
+                or (_paren_depth(prev) > 0 and (_min_depth(text) < 0 or _OPERATOR_START.match(text)))
                 or (_OPERATOR_START.match(text) and not text.lower().startswith(("or/", "and/")))
                 or _OPERATOR_END.search(prev)
             )
