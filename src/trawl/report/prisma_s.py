@@ -262,11 +262,14 @@ def _full_strategies(data: ReportData):
         )
     rendered = [t for t in (data.targets.value or ()) if t.state == "rendered"]
     runs = data.runs.value or ()
-    harvested = sorted({r.source for r in runs if r.kind == "harvest" and r.query})
+    label = {src.key: src.label for src in data.sources}
+    harvested = sorted(
+        {label.get(r.source, r.source) for r in runs if r.kind == "harvest" and r.query}
+    )
     text = (
         f"The {s.statements}-line strategy ({s.database}) and its rendering for each of "
         f"{len(rendered)} database{'s' if len(rendered) != 1 else ''} are given line by line "
-        "in this report (section Strategy and renderings)"
+        "in this report (Renderings, line by line)"
     )
     if harvested:
         text += "; the queries sent to " + ", ".join(harvested) + " are recorded with each run"
@@ -342,8 +345,9 @@ def _updates(data: ReportData):
     if data.schedule:
         until = f" until {data.cutoff.isoformat()}" if data.cutoff else ""
         parts.append(
-            f"searches are re-run {data.schedule}{until} with `trawl harvest`, which "
-            "resumes from its checkpoint and counts records already seen as known"
+            f"the review schedules re-runs {data.schedule}{until} (review.toml); each re-run "
+            "is a new `trawl harvest` run whose records already stored are counted as known, "
+            "not added again"
         )
     per_source: dict[str, int] = {}
     for r in runs:
