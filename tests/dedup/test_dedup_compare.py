@@ -93,3 +93,22 @@ def test_short_generic_titles_need_more_than_a_title():
 def test_unrelated_titles_are_distinct():
     c = verdict(rec("pubmed", "1", title=LONG, year=2020), rec("pubmed", "2", title="Something else entirely", year=2020))
     assert c.decision == "distinct" and not c.conflict
+
+
+def test_companion_papers_differing_by_a_word_do_not_merge_but_typos_do():
+    base = dict(year=2020, authors=["Lee"], journal="BMJ Open")
+    adults = rec("pubmed", "1", title=LONG + " in adults", **base)
+    children = rec("scopus", "2", title=LONG + " in children", **base)
+    c = verdict(adults, children)
+    assert c.decision != "duplicate" and c.conflict
+    assert "titles differ by a word ('adults' / 'children')" in c.reasons
+    typo = rec("wos", "3", title=LONG + " in adluts", **base)
+    assert verdict(adults, typo).decision == "duplicate"
+
+
+def test_a_truncated_title_that_hides_a_part_number_is_left_for_review():
+    c = verdict(
+        rec("pubmed", "1", title=LONG + ", part 2", year=2020, authors=["Lee"]),
+        rec("google-scholar", None, title=LONG + "…", year=2020, authors=["Lee"]),
+    )
+    assert c.decision != "duplicate" and any("hides a number" in r for r in c.reasons)

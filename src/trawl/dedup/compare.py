@@ -17,6 +17,7 @@ event that a reviewer or an auditor reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -66,6 +67,36 @@ def title_similarity(a: Keys, b: Keys) -> float:
         # Old WoS records drop "a"/"the"; compare without articles too.
         sim = max(sim, Levenshtein.normalized_similarity(without_articles(x), without_articles(y)))
     return sim
+
+
+def substituted_words(a: Keys, b: Keys) -> tuple[str, str] | None:
+    """A word of one title replaced by a different word in the other ("adults" / "adolescents").
+
+    Typos change a letter or two; companion papers ("… in adults", "… in children") change a
+    whole word. Returns the first such pair, comparing only the part both titles show.
+    """
+    x, y = a.title.split(), b.title.split()
+    if a.truncated or b.truncated:
+        n = min(len(x), len(y)) - 1  # the last word of a cut title may itself be cut
+        x, y = x[:n], y[:n]
+    if x == y:
+        return None
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, x, y, autojunk=False).get_opcodes():
+        if op != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for u, v in zip(x[i1:i2], y[j1:j2], strict=True):
+            if max(len(u), len(v)) >= 4 and Levenshtein.distance(u, v) >= 3:
+                if not (u.startswith(v) or v.startswith(u)):
+                    return u, v
+    return None
+
+
+def cut_off_numbers(a: Keys, b: Keys) -> tuple[str, ...]:
+    """Numbers in the part of a title that the other, truncated, title cut off ("…, part 2")."""
+    if a.truncated == b.truncated:
+        return ()
+    cut, full = (a, b) if a.truncated else (b, a)
+    return tuple(w for w in full.title[len(cut.title) :].split() if w.isdigit())
 
 
 def subtitle_dropped(a: Keys, b: Keys) -> bool:
@@ -148,6 +179,12 @@ def compare(a: Keys, b: Keys) -> Comparison:
 
     if a.numbers != b.numbers and a.numbers and b.numbers:
         contradictions.append(f"title numbers differ {a.numbers} / {b.numbers}")
+    if hidden := cut_off_numbers(a, b):
+        contradictions.append(
+            f"the truncated title hides a number of the other ({', '.join(hidden)})"
+        )
+    if words := substituted_words(a, b):
+        contradictions.append(f"titles differ by a word ({words[0]!r} / {words[1]!r})")
     if a.year and b.year:
         gap = abs(a.year - b.year)
         if gap == 0:

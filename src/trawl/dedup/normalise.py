@@ -75,13 +75,15 @@ def fold(text: str | None) -> str:
     """Lower-case ASCII words separated by single spaces: accents, HTML, punctuation gone."""
     if not text:
         return ""
-    text = html.unescape(_TAGS.sub(" ", text))
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = (
-        text.lower().replace("&", " and ").replace("ß", "ss").replace("æ", "ae").replace("ø", "o")
-    )
-    return _NON_ALNUM.sub(" ", text).strip()
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text).replace("&", " and ")
+    if not text.isascii():
+        text = text.lower().replace("ß", "ss").replace("æ", "ae").replace("ø", "o")
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 
 def title_key(title: str | None) -> tuple[str, bool]:
