@@ -186,20 +186,24 @@ def prefetched(pages: Iterator[Page], depth: int = 1) -> Iterator[Page]:
     stop = threading.Event()
     done = object()
 
+    def offer(item: object) -> bool:
+        """Hand ``item`` over unless the consumer has stopped; False when it has."""
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for page in pages:
-                while not stop.is_set():
-                    try:
-                        box.put(page, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(page):
                     return
-            box.put(done)
+            offer(done)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, in order
-            box.put(exc)
+            offer(exc)
         finally:
             close = getattr(pages, "close", None)
             if close is not None and stop.is_set():
@@ -217,7 +221,7 @@ def prefetched(pages: Iterator[Page], depth: int = 1) -> Iterator[Page]:
             yield item
     finally:
         stop.set()
-        thread.join(timeout=30)
+        thread.join(timeout=5)  # a request in flight ends on its own (daemon thread)
 
 
 def _unfinished_run(store, name: str):
