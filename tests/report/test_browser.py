@@ -245,14 +245,20 @@ def _report(tmp_path: Path, name: str, **kw) -> Path:
 
 
 def test_detector_catches_a_remote_request(browser, tmp_path):
-    """Control: the same harness sees a page's request for a remote image (blocked by the proxy)."""
+    """Control: the harness sees a page's remote requests, even those the report's own
+    Content-Security-Policy blocks (Chromium announces them, then fails them as "csp")."""
+    from trawl.report.html import CONTENT_SECURITY_POLICY
+
     page = tmp_path / "leaky.html"
     page.write_text(
-        '<!DOCTYPE html><html><body><img src="http://example.invalid/x.png"></body></html>',
+        '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" '
+        f'content="{CONTENT_SECURITY_POLICY}"><style>body{{background:url(http://example.invalid/'
+        'bg.png)}</style></head><body><img src="http://example.invalid/x.png"></body></html>',
         encoding="utf-8",
     )
     browser.open(page)
-    assert "http://example.invalid/x.png" in browser.requested_urls()
+    urls = browser.requested_urls()
+    assert "http://example.invalid/x.png" in urls and "http://example.invalid/bg.png" in urls
 
 
 def test_seed_report_in_chromium(browser, seed_workspace, tmp_path):
