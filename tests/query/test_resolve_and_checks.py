@@ -136,3 +136,18 @@ def test_thin_and_repeated_combinations():
     text = "1. a.ti.\n2. b.ti.\n3. or/1\n4. 1 or 1\n5. (CRF or CKD or CRF).tw.\n6. 3 or 4 or 5 or 2\n"
     assert codes_at(text, "PRESS012") == [(3, 4), (4, 4)]
     assert codes_at(text, "PRESS013") == [(5, 19)]
+
+
+def test_ebsco_set_references_are_flagged():
+    assert codes_at("1. a.ti.\n2. b.ti.\n3. S1 or S2\n", "PRESS016") == [(3, 4), (3, 10)]
+
+
+@pytest.mark.parametrize("text, column, advice", [
+    ("(peer near/3 support).ti,ab.", 11, "adj4"),
+    ("peer support[tiab]", 13, "suffix"),
+    ("TITLE-ABS-KEY(peer)", 14, "suffix"),
+    ("a.ti.\nb.ti.\n#1 or #2", 1, "1"),
+])
+def test_other_databases_syntax_gets_advice(text, column, advice):
+    [err] = analyse(text).errors
+    assert err.column == column and advice in (err.fix or "")

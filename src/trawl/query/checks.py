@@ -88,6 +88,7 @@ def check_statement(statement: Statement) -> list[Diagnostic]:
     return out
 
 
+_EBSCO_SET = re.compile(r"[Ss]\d{1,3}")
 _UNLIMITED = re.compile(r"\*(?!\d)")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 _WILDCARD = re.compile(r"[*?#]")
@@ -96,6 +97,11 @@ _ONE_CHAR_WILDCARD = re.compile(r"[?#]")
 
 def _term_warnings(term: Term) -> list[Diagnostic]:
     out = []
+    if _EBSCO_SET.fullmatch(term.text):
+        out.append(Diagnostic.of(codes.FOREIGN_REFERENCE, f"'{term.text}' looks like an EBSCOhost "
+                                 f"search reference; Ovid searches it as a word (line "
+                                 f"{term.text[1:]} is written {term.text[1:]})",
+                                 fix=term.text[1:], **_at(term.span)))
     if not term.has_wildcard:
         return out
     m = _UNLIMITED.search(term.text)

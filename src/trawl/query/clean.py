@@ -184,7 +184,7 @@ _LEGEND = re.compile(r"^\s*key\s*:", re.I)
 _NUMBERED = re.compile(r"^\s*(\d+)(?:[.):](?=\s|$)|(?=\s)|$)\s*")
 _OPERATOR_START = re.compile(r"^(?:or|and|not|adj\d*)\s", re.I)
 _OPERATOR_END = re.compile(r"\s(?:or|and|not|adj\d*)$", re.I)
-_CENTRAL = re.compile(r"^\s*#\d+\s|mesh descriptor|explode all trees|\bnear/\d", re.I)
+_CENTRAL = re.compile(r"^\s*#\d+\s|mesh descriptor|explode all trees", re.I)
 
 
 def _text(chars: Chars) -> str:

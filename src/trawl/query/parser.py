@@ -254,8 +254,43 @@ def _syntax_error(source: SourceLine, exc: Exception) -> Diagnostic:
     expected = getattr(exc, "expected", None) or getattr(exc, "allowed", None) or set()
     names = sorted({_EXPECTED.get(e, "") for e in expected} - {""})
     hint = f"; expected {', '.join(names)}" if names else ""
-    return Diagnostic.of(codes.SYNTAX, f"{found} at column {col}{hint}", line=line, column=col,
-                         end_column=col + max(1, len(str(token)) if token is not None else 1))
+    foreign = _foreign_syntax(source.text)
+    return Diagnostic.of(codes.SYNTAX, f"{found} at column {col}{hint}" +
+                         (f" ({foreign[0]})" if foreign else ""), line=line, column=col,
+                         end_column=col + max(1, len(str(token)) if token is not None else 1),
+                         fix=foreign[1] if foreign else None)
+
+
+_PUBMED_TAG = re.compile(r"(?:tiab|ti|ab|mh|mesh|majr|mesh terms|pt|tw|sh|all fields|la|dp|"
+                         r"au|ta|ot|nm|sb|tiab:~\d+)(?::noexp)?", re.I)
+
+# Other databases' syntax that people paste into an Ovid strategy: (pattern, what it is, advice).
+_FOREIGN = [
+    (re.compile(r"\b(?:near|w|pre|n)/?(\d+)\b", re.I),
+     "this is another database's proximity operator", "Ovid writes proximity as adjN (adj{n})"),
+    (re.compile(r"\[(?:tiab|ti|ab|mh|mesh|majr|pt|tw|sh|all fields)(?::noexp)?\]", re.I),
+     "PubMed field tags are not Ovid syntax", "write the field as a suffix, e.g. term.ti,ab."),
+    (re.compile(r"\b(?:TITLE-ABS-KEY|TITLE-ABS|TITLE|ABS|KEY|AUTHKEY)\s*\(", re.I),
+     "Scopus field codes are not Ovid syntax", "write the field as a suffix, e.g. (a or b).ti,ab."),
+    (re.compile(r"\b(?:TS|TI|AB)\s*=", re.I),
+     "Web of Science field tags are not Ovid syntax", "write the field as a suffix, e.g. (a or b).ti,ab."),
+    (re.compile(r"\b(?:MH|MM|TI|AB|TX)\s+\(?\"", re.I),
+     "EBSCOhost field codes are not Ovid syntax", "write the field as a suffix, e.g. \"a b\".ti,ab."),
+    (re.compile(r"#\d+"), "'#1' is how other databases number searches",
+     "Ovid refers to line 1 as plain 1, e.g. 1 or 2"),
+]
+
+
+def _foreign_syntax(text: str) -> tuple[str, str] | None:
+    """What a line that does not parse may be, when it looks like another database's syntax."""
+    for pattern, what, advice in _FOREIGN:
+        m = pattern.search(text)
+        if m:
+            number = m.group(1) if m.groups() else None
+            if number is not None:
+                advice = advice.format(n=int(number) + 1)
+            return what, advice
+    return None
 
 
 _EXPECTED = {
@@ -358,7 +393,12 @@ class _Builder:
             number = int(str(kids[0]).rstrip("."))
             kids = kids[1:]
         if len(kids) > 1 and getattr(kids[-1], "type", None) == "ANNOTATION":
-            annotation = str(kids[-1])[1:-1].strip()
+            token = kids[-1]
+            annotation = str(token)[1:-1].strip()
+            if _PUBMED_TAG.fullmatch(annotation):  # "support[tiab]" is PubMed, not a comment
+                raise self.error(codes.SYNTAX, f"'[{annotation}]' is a PubMed field tag, not Ovid "
+                                 "syntax", token.start_pos, token.end_pos,
+                                 fix="write the field as a suffix, e.g. term.ti,ab.")
             kids = kids[:-1]
         if len(kids) > 1 and getattr(kids[-1], "type", None) == "USE_DATABASE":
             use = kids[-1]
@@ -477,6 +517,10 @@ class _Builder:
 
     def _term(self, tok) -> Term:
         text = str(tok)
+        if re.fullmatch(r"#\d+", text):
+            raise self.error(codes.SYNTAX, f"'{text}' is how other databases number searches; Ovid "
+                             "refers to a line by its bare number", tok.start_pos, tok.end_pos,
+                             fix=text[1:])
         if text[0] in "*$?#:":
             raise self.error(codes.LEFT_TRUNCATION, f"'{text}' starts with a wildcard: Ovid cannot "
                              "truncate on the left", tok.start_pos, tok.end_pos,
