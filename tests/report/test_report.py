@@ -229,6 +229,15 @@ def test_seed_report_crosswalk_lists_every_heading(seed_workspace):
     assert "| 45 | `exp Community Mental Health Services/` |" in md
 
 
+def test_the_report_leaves_the_store_as_it_was(seed_workspace):
+    import hashlib
+
+    db = seed_workspace / "store.sqlite"
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    render_html(gather(workspace=seed_workspace))
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
 def test_tampered_store_is_reported_broken(seed_workspace, tmp_path):
     ws = tmp_path / "tampered"
     shutil.copytree(seed_workspace, ws)

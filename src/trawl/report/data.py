@@ -708,7 +708,8 @@ def _open_store(path: Path | None) -> Part[Any]:
     except ImportError as exc:
         return Part("not available", note=f"the store is not available ({exc})")
     try:
-        return Part("ok", Store.open(path))
+        # upgrade=False: the report reads the store as it is; it never changes what it reports on
+        return Part("ok", Store.open(path, upgrade=False))
     except TrawlError as exc:
         return Part("not available", note=f"the store could not be opened: {exc}")
 
@@ -820,11 +821,10 @@ def target_of_source(source: str, sources, params: dict | None = None) -> str | 
 
 
 def _records_by_source(store, store_part: Part) -> Part[dict[str, int]]:
+    """Records per source, counted in SQL (a review's store can hold 100,000 records)."""
     if store is None:
         return _passthrough(store_part)
-    counts: dict[str, int] = {}
-    for stored in store.records():
-        counts[stored.source] = counts.get(stored.source, 0) + 1
+    counts = dict(store.connection.execute("SELECT source, count(*) FROM records GROUP BY source"))
     if not counts:
         return Part("not run", note="the store holds no records yet")
     return Part("ok", dict(sorted(counts.items())))
