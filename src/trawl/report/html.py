@@ -169,17 +169,21 @@ def _toc(data: ReportData) -> str:
 def _summary(data: ReportData) -> str:
     s = data.strategy
     out = ['<section id="summary"><h2>Summary</h2>']
-    status = "parsed" if s.parsed else "not parsed"
+    size = f"{s.statements} statements" if s.parsed else f"{len(s.lines)} lines"
+    state = _state("parsed") if s.parsed else _state("not parsed")
     out.append(
-        f"<p>Strategy: {s.statements if s.parsed else len(s.lines)} "
-        f"{'statements' if s.parsed else 'lines'}, {_state('ok' if s.parsed else 'not rendered')} "
-        f"{_e(status)}; front end {_counts(s.diagnostics)}"
-        + (f" &mdash; {_e(s.note)}" if s.note else "")
-        + "</p>"
+        f"<p>Strategy: {size} {state} &middot; the front end&#39;s findings "
+        f"{_counts(s.diagnostics)}" + (f" &mdash; {_e(s.note)}" if s.note else "") + "</p>"
     )
     if data.provenance.ok:
         v = data.provenance.value
-        out.append(f"<p>Provenance chain: <strong>{'verified' if v.ok else 'BROKEN'}</strong></p>")
+        verdict = _state("verified") if v.ok else '<span class="state state-failed">BROKEN</span>'
+        out.append(f'<p>Provenance chain: {verdict} <a href="#provenance">details</a></p>')
+    out.append(
+        '<p class="legend">Counts: <span class="count error">E</span> errors, '
+        '<span class="count warning">W</span> warnings (a possible change of meaning), '
+        '<span class="count info">I</span> information (how a line was translated).</p>'
+    )
     if not data.targets.ok:
         out.append(_part_note(data.targets))
     else:
