@@ -99,10 +99,14 @@ def _import_all_emitters() -> None:
     import trawl
 
     for mod in pkgutil.walk_packages(trawl.__path__, "trawl."):
-        if mod.name.startswith("trawl.cli"):
+        if mod.name.startswith("trawl.cli") or mod.name == "trawl.__main__":  # runs the CLI
             continue
         importlib.import_module(mod.name)
 
 
 if __name__ == "__main__":
-    print(markdown_table(), end="")
+    # Run as a script this file is ``__main__``, a second copy with an empty registry: use the
+    # module every emitter registers with.
+    from trawl.query import diagnostics as _registry
+
+    print(_registry.markdown_table(), end="")
