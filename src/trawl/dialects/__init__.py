@@ -8,6 +8,7 @@ approximated.
 from __future__ import annotations
 
 from trawl.dialects.base import Dialect
+from trawl.dialects.codes import UNKNOWN_TARGET
 from trawl.dialects.crossref import Crossref
 from trawl.dialects.ebsco import AcademicSearchElite, Cinahl
 from trawl.dialects.embase import EmbaseCom
@@ -22,7 +23,7 @@ from trawl.dialects.scopus import Scopus
 from trawl.dialects.semantic_scholar import SemanticScholar
 from trawl.dialects.worldcat import WorldCat
 from trawl.dialects.wos import WebOfScience
-from trawl.query.diagnostics import Diagnostic, TrawlError, register
+from trawl.query.diagnostics import Diagnostic, TrawlError
 
 _CLASSES: tuple[type[Dialect], ...] = (
     OvidMedline, OvidEmbase, OvidPsycinfo, PubMed, Scopus, WebOfScience, Cinahl,
@@ -31,8 +32,6 @@ _CLASSES: tuple[type[Dialect], ...] = (
 )
 TARGETS: tuple[str, ...] = tuple(c.name for c in _CLASSES)  # ARCHITECTURE.md order
 _BY_NAME = {c.name: c for c in _CLASSES}
-
-UNKNOWN_TARGET = register("DIA035", "error", "An unknown target name was asked for.")
 
 
 def get_dialect(name: str) -> Dialect:

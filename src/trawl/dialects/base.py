@@ -655,6 +655,12 @@ class Renderer:
                 self.emit(codes.HEADING_INEXACT, f"{_ovid_heading(h)}: {h.vocabulary} '{h.label}' "
                           f"→ {m.relation} {d.VOCABULARY} heading '{m.target_label}'"
                           + (f" ({m.note})" if m.note else ""), h)
+            elif not getattr(m, "verified", False):
+                same = " (the same label)" if m.target_label.casefold() == h.label.casefold() \
+                    else ""
+                self.emit(codes.UNVERIFIED_CROSSWALK, f"{_ovid_heading(h)}: {h.vocabulary} "
+                          f"'{h.label}' → {d.VOCABULARY} '{m.target_label}'{same}; crosswalk "
+                          f"row not verified" + (f" ({m.note})" if m.note else ""), h)
             label = m.target_label
             explode = h.explode and bool(getattr(m, "explode", True))
         return d.heading_syntax(self, h, label, explode)
@@ -750,7 +756,7 @@ class Renderer:
             if kind in d.UNCONFIRMED:
                 self.emit(codes.FILTER_UNCONFIRMED, f"{d.label} date filter '{text}' is "
                           f"unconfirmed in {d.reference}", flt)
-            return Out(text, " AND " not in text)
+            return Out(text, " AND " not in text, "and" if " AND " in text else None)
         params = d.date_params(self, start, end, kind == "entry-date")
         if params:
             self._params(params, flt, "the date limit")
@@ -882,4 +888,4 @@ def slop_pair(r: Renderer, seqs: tuple[Seq, ...], distance: int, f: FieldUse | N
         r.field(tuple(f.ovid.split(",")) if f else ("mp",), node)
     a, b = (r.word(s[0]) for s in seqs)
     q = r.d.QUOTE
-    return Out(f"{q}{a} {b}{q}~{distance}{r.d.OR}{q}{b} {a}{q}~{distance}", False)
+    return Out(f"{q}{a} {b}{q}~{distance}{r.d.OR}{q}{b} {a}{q}~{distance}", False, "or")

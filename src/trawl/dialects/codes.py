@@ -77,6 +77,11 @@ OPERATOR_IN_PROXIMITY = register(
     "DIA033", "warning", "An AND/NOT group inside a proximity operand is not allowed on the target; the proximity became AND.")
 LINE_COMMENT = register(
     "DIA034", "info", "A construct was carried over unchanged although the target documents it only partly.")
+TOO_MANY_PIECES = register(
+    "DIA035", "warning", "Splitting the query to fit the target's length limit would need too many queries; it is left whole and must be reduced by hand.")
+UNKNOWN_TARGET = register("DIA036", "error", "An unknown target name was asked for.")
+UNVERIFIED_CROSSWALK = register(
+    "DIA037", "info", "The heading crosswalk row used is not marked verified in trawl.vocab's data; check the target term in the target thesaurus.")
 
 PUBMED_SHORT_STEM = register(
     "PUBMED001", "warning", "PubMed needs at least four characters before a wildcard (pubmed.md §4); the stem is searched without truncation.")

@@ -11,6 +11,7 @@ from trawl.dialects.split import split_to_fit
 from trawl.dialects.wildcards import NONE
 from trawl.query.ast import Bool
 
+MAX_PIECES = 200  # beyond this, splitting is no help: say so
 MAX_CHARS = 256  # google-scholar.md §3: longer strings are cut or ignored
 _FULL_TEXT = F((), "broader", "Google Scholar searches the full text (google-scholar.md §2)")
 
@@ -75,7 +76,13 @@ class GoogleScholar(Dialect):
                    "Scholar is reliable only one level deep (google-scholar.md §2)")
         if len(query) <= MAX_CHARS:
             return [query]
-        good, bad = split_to_fit(node, r.text, lambda t: len(t) <= MAX_CHARS)
+        split = split_to_fit(node, r.text, lambda t: len(t) <= MAX_CHARS, max_pieces=MAX_PIECES)
+        if split is None:
+            r.emit(codes.TOO_MANY_PIECES, f"{len(query)} characters: more than {MAX_PIECES} "
+                   f"queries would be needed to stay within {self.label}'s limit; reduce the "
+                   "strategy to its core concepts by hand")
+            return [query]
+        good, bad = split
         r.emit(codes.SCHOLAR_SPLIT, f"{len(query)} characters > {MAX_CHARS}: split into "
                f"{len(good) + len(bad)} queries; run each and combine the results")
         for text in bad:

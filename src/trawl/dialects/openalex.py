@@ -14,6 +14,7 @@ from trawl.dialects.split import split_to_fit
 from trawl.dialects.wildcards import Wildcards
 
 BASE = "https://api.openalex.org/works?"
+MAX_PIECES = 200  # beyond this, splitting is no help: say so
 MAX_URL = 4094  # openalex.md §7: longer request URLs get HTTP 400
 _TA = "title_and_abstract"
 
@@ -74,7 +75,13 @@ class OpenAlex(Dialect):
                 <= MAX_URL
         if fits(query):
             return [query]
-        good, bad = split_to_fit(node, r.text, fits)
+        split = split_to_fit(node, r.text, fits, max_pieces=MAX_PIECES)
+        if split is None:
+            r.emit(codes.TOO_MANY_PIECES, f"{len(query)} characters: more than {MAX_PIECES} "
+                   f"queries would be needed to stay within {self.label}'s limit; reduce the "
+                   "strategy to its core concepts by hand")
+            return [query]
+        good, bad = split
         r.emit(codes.OPENALEX_SPLIT, f"the request URL would exceed {MAX_URL} bytes: split into "
                f"{len(good) + len(bad)} queries; union their results")
         for text in bad:

@@ -18,7 +18,13 @@ from trawl.dialects.rendering import RenderedLine
 from trawl.dialects.wildcards import Wildcards
 from trawl.query.ast import Filter, Heading, Limit, LineRef
 
-_NEEDS_QUOTES = re.compile(r"\d|^(and|or|not|adj\d*|near|with|same|freq)$", re.IGNORECASE)
+_OPERATOR_WORD = re.compile(r"^(and|or|not|adj\d*|near|with|same|freq)$", re.IGNORECASE)
+_LIMITED = re.compile(r"[*$]\d+")  # $n limited truncation: its digits are not a number
+
+
+def _needs_quotes(word: str) -> bool:
+    """ovid.md §1: numbers and operator words inside terms must be quoted."""
+    return bool(_OPERATOR_WORD.match(word)) or any(c.isdigit() for c in _LIMITED.sub("", word))
 
 
 class Ovid(Dialect):
@@ -39,11 +45,11 @@ class Ovid(Dialect):
 
     def quote_word(self, text: str) -> str:
         # ovid.md §1: numbers and operator words inside terms must be quoted
-        return f'"{text}"' if _NEEDS_QUOTES.search(text) else text
+        return f'"{text}"' if _needs_quotes(text) else text
 
     def phrase_text(self, words: list[str]) -> str:
         # ovid.md §5: words side by side are a phrase; quotes only where needed
-        if any(_NEEDS_QUOTES.search(w) for w in words):
+        if any(_needs_quotes(w) for w in words):
             return '"' + " ".join(words) + '"'
         return " ".join(words)
 
@@ -105,7 +111,8 @@ class Ovid(Dialect):
 
     def heading_syntax(self, r: Renderer, h: Heading, label: str, explode: bool) -> Out:
         # ovid.md §8: exp *Label/sh,sh
-        shown = f'"{label}"' if _NEEDS_QUOTES.search(label) or "/" in label else label
+        shown = f'"{label}"' if any(_needs_quotes(w) for w in label.split()) or "/" in label \
+            else label
         subs = h.subheadings
         if subs and h.vocabulary != self.VOCABULARY:
             r.emit(codes.SUBHEADING_CHANGED, f"subheadings /{','.join(subs)} are "

@@ -52,12 +52,12 @@ def convert(text: str, wc: Wildcards) -> tuple[str, list[tuple[str, str]]]:
                 losses.append((codes.LIMITED_TRUNCATION,
                                f"'{text}': at most {n} characters became unlimited truncation"))
             else:
-                losses.append((codes.WILDCARD_DROPPED, f"'{text}': truncation dropped"))
+                losses.append((codes.WILDCARD_DROPPED, _dropped(text, "truncation")))
         elif sym == "*":
             if wc.unlimited is not None:
                 out.append(wc.unlimited)
             else:
-                losses.append((codes.WILDCARD_DROPPED, f"'{text}': truncation dropped"))
+                losses.append((codes.WILDCARD_DROPPED, _dropped(text, "truncation")))
         elif sym == "?":
             if wc.optional is not None:
                 out.append(wc.optional)
@@ -66,7 +66,7 @@ def convert(text: str, wc: Wildcards) -> tuple[str, list[tuple[str, str]]]:
                 losses.append((codes.WILDCARD_APPROXIMATED,
                                f"'{text}': '?' (zero or one character) became '{wc.unlimited}' (any number)"))
             else:
-                losses.append((codes.WILDCARD_DROPPED, f"'{text}': optional character dropped"))
+                losses.append((codes.WILDCARD_DROPPED, _dropped(text, "optional character")))
         else:  # "#": exactly one character
             if wc.single is not None:
                 out.append(wc.single)
@@ -75,7 +75,7 @@ def convert(text: str, wc: Wildcards) -> tuple[str, list[tuple[str, str]]]:
                 losses.append((codes.WILDCARD_APPROXIMATED,
                                f"'{text}': '#' (exactly one character) became '{wc.unlimited}' (any number)"))
             else:
-                losses.append((codes.WILDCARD_DROPPED, f"'{text}': single-character wildcard dropped"))
+                losses.append((codes.WILDCARD_DROPPED, _dropped(text, "single-character wildcard")))
     out.append(text[pos:])
     result = "".join(out)
     first = _TOKEN.search(text)
@@ -85,6 +85,11 @@ def convert(text: str, wc: Wildcards) -> tuple[str, list[tuple[str, str]]]:
                        f"searched as '{_strip(text)}' without truncation"))
         return _strip(text), losses
     return result, losses
+
+
+def _dropped(text: str, what: str) -> str:
+    return (f"'{text}': no {what} on this target; searched as '{_strip(text)}' "
+            "(add the word forms you mean by hand)")
 
 
 def _strip(text: str) -> str:
