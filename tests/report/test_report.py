@@ -389,6 +389,19 @@ def test_cli_writes_html_and_markdown(strategy_only, tmp_path):
     assert out.returncode == 0, out.stderr
     page = (strategy_only / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
+    out = _trawl(
+        "report",
+        "-w",
+        str(strategy_only),
+        "--generated",
+        "2021-01-04T12:00:00Z",
+        "--format",
+        "md",
+        "--out",
+        "-",
+    )
+    assert out.returncode == 0, out.stderr
+    assert "- **Generated:** 2021-01-04T12:00:00Z" in out.stdout
     md_path = tmp_path / "appendix.md"
     out = _trawl(
         "report",
