@@ -426,6 +426,30 @@ def test_cli_rejects_bad_input_in_one_line(strategy_only):
     assert out.returncode == 2 and "Traceback" not in out.stderr
 
 
+def test_example_report_command_writes_the_seed_reports_markdown(tmp_path):
+    """The command README names for docs/example-report.md, writing elsewhere."""
+    out = subprocess.run(
+        [sys.executable, "-m", "trawl.report.example", str(tmp_path / "example.md")],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    md = (tmp_path / "example.md").read_text(encoding="utf-8")
+    for heading in (
+        "## Summary",
+        "## Strategy as written",
+        "## Renderings, line by line",
+        "## Subject-heading crosswalk",
+        "## Harvest and import runs",
+        "## Provenance chain",
+        "## PRISMA 2020 flow diagram",
+        "## PRISMA-S checklist",
+    ):
+        assert heading in md
+    assert "`strategy/psw-coproduction/strategy.ovid`" in md and "/tmp" not in md
+    assert "**Verified**" in md and "| import | psycinfo |" in md
+
+
 # -- helpers ---------------------------------------------------------------------------------------
 
 
