@@ -60,12 +60,14 @@ def mutated(draw):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutations_give_diagnostics_with_positions_never_crashes(text):
-    n_lines = len(re.split(r"\r\n|\r|\n", text))
+    lines = re.split(r"\r\n|\r|\n", text)
     result = analyse(text)
     for d in result.diagnostics:
         if d.severity == Severity.ERROR:
-            assert d.line is not None and 1 <= d.line <= n_lines, d
-            assert d.column is not None and d.column >= 1, d
+            assert d.line is not None and d.column is not None, d
+        if d.line is not None:  # every finding points inside the text the user gave
+            assert 1 <= d.line <= len(lines), d
+            assert d.column is not None and 1 <= d.column <= len(lines[d.line - 1]) + 1, d
     assert (result.strategy is None) == bool(result.errors)
     try:
         parse_strategy(text)
@@ -158,3 +160,17 @@ def test_printing_then_parsing_gives_the_same_ast(expr):
 def test_references_print_back(expr):
     text = "1. a.ti.\n2. b.ti.\n3. c.ti.\n4. d.ti.\n5. e.ti.\n6. " + to_ovid(expr) + "\n"
     assert analyse(text).statements[-1].expr == expr
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200) | st.text(alphabet='()"/.,[]*$?#:= 0123456789abcdjnortxpAND\t\n'
+                                                  '\u2028\ufffd-', max_size=120))
+def test_any_text_at_all(text):
+    """Arbitrary text: findings point inside it, and whatever parses prints back to itself."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    result = analyse(text)
+    for d in result.diagnostics:
+        if d.line is not None:
+            assert 1 <= d.line <= len(lines) and 1 <= d.column <= len(lines[d.line - 1]) + 1, d
+    if result.strategy is not None:
+        assert analyse(to_ovid(result.strategy)).strategy == result.strategy

@@ -46,6 +46,9 @@ _PUBMED_TAG = re.compile(r"(?:tiab|ti|ab|mh|mesh|majr|mesh terms|pt|tw|sh|all fi
                          r"au|ta|ot|nm|sb|tiab:~\d+)(?::noexp)?", re.I)
 
 
+_OPERATOR_WORD = re.compile(r"(?:and|or|not|adj\d*)", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class _Meta:
     start_pos: int
@@ -245,6 +248,10 @@ class Builder:
 
     def _term(self, tok) -> Term:
         text = str(tok)
+        if _OPERATOR_WORD.fullmatch(text):
+            raise self.error(codes.SYNTAX, f"'{text}' is an operator but stands where a term should "
+                             "be", tok.start_pos, tok.end_pos,
+                             fix=f'to search the word itself, quote it: "{text}"')
         if re.fullmatch(r"#\d+", text):
             raise self.error(codes.SYNTAX, f"'{text}' is how other databases number searches; Ovid "
                              "refers to a line by its bare number", tok.start_pos, tok.end_pos,

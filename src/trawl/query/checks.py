@@ -70,7 +70,7 @@ def check_statement(statement: Statement) -> list[Diagnostic]:
             seen_terms.add(id(node))
             out.extend(_term_warnings(node))
         elif isinstance(node, Phrase):
-            if not node.quoted and any(w.text.isdigit() for w in node.words):
+            if not node.quoted and any(w.text.isdecimal() for w in node.words):
                 text = " ".join(w.text for w in node.words)
                 out.append(Diagnostic.of(codes.NUMBER_IN_TERM, f"'{text}': Ovid reads a bare number as a "
                                          "line reference", fix=f'"{text}"', **_at(node.span)))

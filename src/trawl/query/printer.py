@@ -43,7 +43,7 @@ def to_ovid(node: Node | Statement | Strategy) -> str:
 
 def _needs_quotes(words: list[str]) -> bool:
     return any(_OPERATOR_WORD.match(w) or not _PLAIN_WORD.match(w) for w in words) or (
-        len(words) == 1 and words[0].isdigit())
+        len(words) == 1 and words[0].isdecimal())
 
 
 def _expr(node: Node) -> str:
@@ -52,7 +52,7 @@ def _expr(node: Node) -> str:
             return f'"{text}"' if _needs_quotes([text]) else text
         case Phrase(words=words, quoted=quoted):
             texts = [w.text for w in words]
-            if quoted or _needs_quotes(texts) or (texts and texts[0].isdigit() and len(texts) == 1):
+            if quoted or _needs_quotes(texts) or (texts and texts[0].isdecimal() and len(texts) == 1):
                 return '"' + " ".join(texts) + '"'
             return " ".join(texts)
         case Near(operands=operands, distance=distance, ordered=ordered):
@@ -61,7 +61,7 @@ def _expr(node: Node) -> str:
         case Bool(op=op, children=children):
             return f" {op} ".join(_operand(c, inside_near=False) for c in children)
         case Fielded(fields=fields, child=child, frequency=frequency):
-            if isinstance(child, Term) and child.text.isdigit():
+            if isinstance(child, Term) and child.text.isdecimal():
                 inner = child.text  # 2015.yr. — a number with a field is a term, not a line
             elif isinstance(child, Bool | Near):
                 inner = f"({_expr(child)})"
