@@ -110,8 +110,10 @@ def _print_text(file: Path, text: str, diagnostics, *, stream) -> None:
     from rich.console import Console
     from rich.text import Text
 
+    import re
+
     console = Console(file=stream, highlight=False, soft_wrap=True)
-    lines = text.splitlines()
+    lines = re.split(r"\r\n|\r|\n", text)  # as trawl counts lines (U+2028 is not a line end)
     counts = {"error": 0, "warning": 0, "info": 0}
     for d in diagnostics:
         severity = str(d.severity)

@@ -350,11 +350,14 @@ def _drop_count(chars: Chars, wide_columns: bool, diags: list[Diagnostic]) -> Ch
 
 
 def _join(head: Chars, tail: Chars, diags: list[Diagnostic]) -> Chars:
+    if not tail:
+        return head
     line, col = head[-1][1] if head else tail[0][1]
     tail_line, tail_col = tail[0][1]
-    diags.append(Diagnostic.of(codes.WRAPPED, f"line {tail_line} continues the statement of line "
-                               f"{head[0][1][0] if head else tail_line}: joined",
-                               line=tail_line, column=tail_col))
+    head_line = head[0][1][0] if head else tail_line
+    where = f"line {tail_line}" if tail_line != head_line else "the text after the line break"
+    diags.append(Diagnostic.of(codes.WRAPPED, f"{where} continues the statement of line "
+                               f"{head_line}: joined", line=tail_line, column=tail_col))
     return head + Chars(" ", [(line, col + 1)]) + tail
 
 
