@@ -134,6 +134,7 @@ def _stretch(source: SourceLine, fixed: str) -> tuple[tuple[int, int], ...]:
 # ---- parentheses and quotes -------------------------------------------------------------------
 
 _SUFFIX_AT_END = re.compile(r"\.[ \t]*[A-Za-z]{2,3}([ \t]*,[ \t]*[A-Za-z]{2,3})*\.?(\s*\[[^\]]*\])?\s*$")
+_TRAILING_COMMENT = re.compile(r"\s\[[^\]\[]*\]\s*$")
 _TOKEN_START = re.compile(r'(?<![^\s(])[^\s()]')
 
 
@@ -153,9 +154,14 @@ def _parses(text: str) -> bool:
 
 
 def _check_balance(source: SourceLine) -> tuple[Diagnostic, str | None] | None:
-    """Unclosed quote, unmatched ')' or unclosed '(' — with a fix when one obviously works."""
+    """Unclosed quote, unmatched ')' or unclosed '(' — with a fix when one obviously works.
+
+    A trailing ``[display comment]`` is free text and is not checked.
+    """
     text = source.text
-    quotes = [i for i, ch in enumerate(text) if ch == '"']
+    comment = _TRAILING_COMMENT.search(text)
+    searched = text[: comment.start()] if comment else text
+    quotes = [i for i, ch in enumerate(searched) if ch == '"']
     if len(quotes) % 2:
         at = quotes[-1]
         line, col = source.where(at)
@@ -168,7 +174,7 @@ def _check_balance(source: SourceLine) -> tuple[Diagnostic, str | None] | None:
                               fix=f"close it: {fixed}" if ok else None), fixed if ok else None)
     opens: list[int] = []
     quoted = False
-    for i, ch in enumerate(text):
+    for i, ch in enumerate(searched):
         if ch == '"':
             quoted = not quoted
         elif quoted:
