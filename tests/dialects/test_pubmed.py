@@ -44,6 +44,7 @@ CASES = [
     ("(asthma.ti. or wheez*.ti.) and child*.ti.", "(asthma[ti] OR wheez*[ti]) AND child*[ti]",
      set()),
     ("asthma.ti. not child*.ti.", "asthma[ti] NOT child*[ti]", set()),
+    ("dt.fs.", "dt[sh]", set()),  # floating subheading
 ]
 
 

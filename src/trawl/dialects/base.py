@@ -16,6 +16,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from trawl.dialects import codes
@@ -865,10 +866,16 @@ def vocab_entry_terms(r: Renderer, h: Heading) -> list[str]:
         r.emit(codes.VOCAB_UNAVAILABLE, "trawl.vocab.entry_terms is not available; free-text "
                "fallbacks use the heading label only")
         return []
+    return list(_entry_terms(entry_terms, h.label, h.vocabulary))
+
+
+@lru_cache(maxsize=4096)
+def _entry_terms(entry_terms: Any, label: str, vocabulary: str) -> tuple[str, ...]:
+    """trawl.vocab's entry terms, cached per heading (the crosswalk data never changes)."""
     try:
-        return list(entry_terms(h.label, vocabulary=h.vocabulary))
+        return tuple(entry_terms(label, vocabulary=vocabulary))
     except (ValueError, KeyError, LookupError):
-        return []
+        return ()
 
 
 def slop_pair(r: Renderer, seqs: tuple[Seq, ...], distance: int, f: FieldUse | None,

@@ -14,7 +14,7 @@ from trawl.dialects import codes
 from trawl.dialects.base import Dialect, Renderer
 from trawl.dialects.rendering import RenderedLine
 from trawl.dialects.wildcards import NONE
-from trawl.query.ast import Bool, Filter, Heading, Limit, LineRange, LineRef, walk
+from trawl.query.ast import Bool, Filter, Heading, Limit, LineRange, LineRef
 
 
 class Crossref(Dialect):
@@ -82,11 +82,10 @@ class Crossref(Dialect):
 
 
 def _children(node: Any) -> list[Any]:
-    return [k for k in walk(node) if k is not node and _is_direct(node, k)]
-
-
-def _is_direct(parent: Any, kid: Any) -> bool:
+    """The direct sub-nodes of a node (operands, children, words or child)."""
     for attr in ("children", "operands", "words"):
-        if any(k is kid for k in getattr(parent, attr, ())):
-            return True
-    return getattr(parent, "child", None) is kid
+        kids = getattr(node, attr, None)
+        if kids is not None:
+            return list(kids)
+    child = getattr(node, "child", None)
+    return [child] if child is not None else []

@@ -21,6 +21,7 @@ Keys are Ovid field codes without dots, comma separated, in any order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Relation = Literal["exact", "broader", "narrower", "configured"]
@@ -32,6 +33,11 @@ _ORDER = ["ti", "ab", "kf", "kw", "id", "tw", "mp", "ot", "sh", "hw", "af", "jw"
 
 def canon(fields: tuple[str, ...] | list[str] | str) -> str:
     """The canonical key of an Ovid field set: ``"ab,ti"`` -> ``"ti,ab"``."""
+    return _canon(fields if isinstance(fields, str) else tuple(fields))
+
+
+@lru_cache(maxsize=1024)
+def _canon(fields: tuple[str, ...] | str) -> str:
     if isinstance(fields, str):
         fields = [f for f in fields.replace(".", "").split(",") if f.strip()]
     codes = sorted({f.strip().lower() for f in fields},

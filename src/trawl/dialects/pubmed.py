@@ -39,12 +39,13 @@ class PubMed(Dialect):
         "tw": F("tiab", "broader", "[tiab] also searches author keywords"),
         # ovid.md §3 / pubmed.md §1: .mp. includes heading words; [tw] is the closest
         "mp": F("tw", "broader", "[tw] also searches MeSH, publication types and substances"),
-        "sh": F("mh:noexp"), "pt": F("pt"), "nm": F("nm"), "rn": F("rn"),
+        "sh": F("mh:noexp"), "pt": F("pt"),
+        "fs": F("sh"),  # pubmed.md §1: [sh] floating subheading (Ovid dt.fs.) "nm": F("nm"), "rn": F("rn"),
         "jn": F("ta"), "jw": F("ta"), "au": F("au"),
         "af": F("all", "broader", "[all] goes through Automatic Term Mapping"),
     }
     DEFAULT_FIELD = F("tw", "broader", "no PubMed tag for this Ovid field")
-    FIELD_CODES = frozenset({"tiab", "ti", "ot", "tw", "all", "mh", "mh:noexp", "majr", "pt",
+    FIELD_CODES = frozenset({"tiab", "ti", "ot", "tw", "all", "mh", "mh:noexp", "majr", "pt", "sh",
                              "nm", "rn", "ta", "au", "ad"})
     VOCABULARY = "mesh"
     LANGUAGE = "{name}[la]"  # pubmed.md §8

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trawl.dialects import codes
 
@@ -32,8 +33,15 @@ class Wildcards:
 NONE = Wildcards(unlimited=None, single=None)
 
 
-def convert(text: str, wc: Wildcards) -> tuple[str, list[tuple[str, str]]]:
-    """``text`` in the target's symbols, plus ``(code, message)`` for every loss."""
+@lru_cache(maxsize=8192)
+def convert(text: str, wc: Wildcards) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``text`` in the target's symbols, plus ``(code, message)`` for every loss (cached: a
+    pure function of the word and the target's symbols)."""
+    result, losses = _convert(text, wc)
+    return result, tuple(losses)
+
+
+def _convert(text: str, wc: Wildcards) -> tuple[str, list[tuple[str, str]]]:
     if not any(c in text for c in "*?#"):
         return text, []
     losses: list[tuple[str, str]] = []
