@@ -64,6 +64,9 @@ def test_a_page_stores_payload_records_events_and_checkpoint(store, make_record)
     assert [s.id for s in stored] == [1, 2]
     assert stored[0].record == make_record(1)
     assert stored[0].run_ids == (run.id,) and stored[0].payload_sha256 == res.payload_sha256
+    (page,) = store.pages(run.id)
+    assert (page.number, page.payload_sha256, page.media_type) == (
+        1, res.payload_sha256, "application/json")  # fmt: skip
     assert store.verify().ok
 
 

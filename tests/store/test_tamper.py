@@ -276,6 +276,15 @@ def drop_trigger(conn):
     conn.execute("DROP TRIGGER events_no_delete")
 
 
+def defang_trigger(conn):
+    """Replace a guard with one of the same name that never fires."""
+    conn.execute("DROP TRIGGER events_no_delete")
+    conn.execute(
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events WHEN 0 "
+        "BEGIN SELECT RAISE(ABORT, 'never'); END"
+    )
+
+
 def drop_trigger_and_rewrite(conn):
     """Drop the guard, change a run's parameters in its event and the row, rewrite the chain."""
     seq = seq_of(conn, "run started")
@@ -345,6 +354,7 @@ TAMPERING: dict[str, tuple[Callable, str]] = {
     "reorder two events": (swap_two_events, "hash does not match"),
     "renumber two events": (renumber_events, "prev_hash"),
     "drop a trigger": (drop_trigger, "trigger events_no_delete is missing"),
+    "defang a trigger": (defang_trigger, "trigger events_no_delete was altered"),
     "drop a trigger and rewrite the chain": (drop_trigger_and_rewrite, "chain_head"),
     "rewrite chain and head, restore triggers": (rewrite_everything_but_the_rows, "params"),
     "overwrite the chain head": (rewrite_chain_head_only, "chain_head"),

@@ -52,7 +52,7 @@ What it cannot catch, honestly
 """
 
 from trawl.store.canonical import canonical_json, sha256_hex
-from trawl.store.models import Event, PageResult, Run, StoredRecord, VerifyResult
+from trawl.store.models import Event, Page, PageResult, Run, StoredRecord, VerifyResult
 from trawl.store.record import Author, Record, SubjectHeading, normalise_doi
 from trawl.store.redact import REDACTED, redact, scrub
 from trawl.store.store import Store
@@ -61,6 +61,7 @@ __all__ = [
     "REDACTED",
     "Author",
     "Event",
+    "Page",
     "PageResult",
     "Record",
     "Run",

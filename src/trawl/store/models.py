@@ -70,6 +70,21 @@ class StoredRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Page:
+    """One stored page of a run: which raw payload it kept and the events that describe it."""
+
+    id: int
+    run_id: int
+    number: int
+    payload_sha256: str
+    media_type: str
+    request_seq: int | None
+    response_seq: int | None
+    file_seq: int | None
+    stored_seq: int
+
+
+@dataclass(frozen=True, slots=True)
 class PageResult:
     """What one stored page did. Record ids: new ones, and ones seen before (``known``).
 

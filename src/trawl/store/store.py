@@ -21,7 +21,15 @@ from trawl.query.diagnostics import Diagnostic, TrawlError, register
 from trawl.store import migrate, provenance
 from trawl.store.canonical import canonical_json, sha256_hex, utc_now
 from trawl.store.identity import identity_key
-from trawl.store.models import RUN_STATUSES, Event, PageResult, Run, StoredRecord, VerifyResult
+from trawl.store.models import (
+    RUN_STATUSES,
+    Event,
+    Page,
+    PageResult,
+    Run,
+    StoredRecord,
+    VerifyResult,
+)
 from trawl.store.record import Record
 from trawl.store.redact import environment_secrets, redact, scrub
 from trawl.store.rows import COLUMNS, derive, record_data
@@ -605,6 +613,21 @@ class Store:
         if row is None:
             raise TrawlError(Diagnostic.of(STORE_MISUSE, f"no payload {sha256} in {self.path}"))
         return decompress(row[1], row[0])
+
+    def pages(self, run_id: int | None = None) -> list[Page]:
+        """Stored pages in order, e.g. to re-parse every payload with a newer parser."""
+        sql = (
+            "SELECT p.id, p.run_id, p.number, p.payload_sha256, y.media_type, p.request_seq, "
+            "p.response_seq, p.file_seq, p.stored_seq FROM pages p "
+            "JOIN payloads y ON y.sha256 = p.payload_sha256"
+        )
+        args: tuple = ()
+        if run_id is not None:
+            sql += " WHERE p.run_id = ?"
+            args = (run_id,)
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY p.id", args).fetchall()
+        return [Page(*row) for row in rows]
 
     def records(self, source: str | None = None) -> Iterator[StoredRecord]:
         """Every stored record (first-seen version), oldest first, with its runs and payload."""

@@ -13,6 +13,7 @@ accounts for).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from typing import Any
@@ -208,14 +209,26 @@ def verify(conn: sqlite3.Connection, *, expect_head: str | None = None) -> Verif
     )
 
 
+def _shipped_guards() -> dict[str, str]:
+    """Each guard trigger's SQL as 0001_core.sql ships it, whitespace-normalised."""
+    from trawl.store.migrate import shipped
+
+    core = next(m for m in shipped() if m.version == 1).sql
+    found = re.findall(r"(CREATE TRIGGER (\w+) .*?END);", core, re.S)
+    return {name: " ".join(text.split()) for text, name in found if name in GUARDS}
+
+
 def _check_guards(conn, bad: _Problems) -> None:
     present = {
-        name: sql
+        name: " ".join((sql or "").split())
         for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'")
     }
+    shipped = _shipped_guards()
     for name in GUARDS:
         if name not in present:
             bad.add(None, f"trigger {name} is missing: the append-only guard was dropped")
+        elif name in shipped and present[name] != shipped[name]:
+            bad.add(None, f"trigger {name} was altered: it no longer reads as shipped")
 
 
 def _check_chain(conn, bad: _Problems, replay: _Replay, checked) -> tuple[int, str]:
