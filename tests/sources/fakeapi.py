@@ -114,6 +114,8 @@ class FakeApi:
         self.requests = 0
         self.throttled = 0
         self.served: list[str] = []  # the faults actually served, in order
+        self.webenv = "MCID_fake"  # PubMed History server session; change it to expire it
+        self.history_fetches = 0
         self._lock = threading.Lock()
         self._next_allowed = 0.0
         self._cache: dict[int, bytes] = {}
@@ -157,7 +159,8 @@ class FakeApi:
 
     def _key(self, path: str, query: dict[str, str], form: dict[str, str], shift: int) -> tuple:
         if self.api == "pubmed":
-            return (path.rsplit("/", 1)[-1], form.get("rettype"), form.get("id"), shift)
+            return (path.rsplit("/", 1)[-1], form.get("rettype"), form.get("id"),
+                    form.get("retstart"), shift)
         return (query.get(self.CURSOR[self.api]), shift)
 
     def warm(self, batch: int | None = None) -> None:
@@ -170,8 +173,7 @@ class FakeApi:
                 self._memo[key] = self.page(f"{root}/esearch.fcgi", {}, form)
             step = batch or self.page_size
             for start in range(0, min(self.n, 9999), step):
-                ids = ",".join(str(30000000 + i) for i in range(start, min(self.n, start + step)))
-                form = {"id": ids}
+                form = {"WebEnv": self.webenv, "retstart": str(start), "retmax": str(step)}
                 self._memo[self._key(f"{root}/efetch.fcgi", {}, form, 0)] = self.page(
                     f"{root}/efetch.fcgi", {}, form)
             return
@@ -247,9 +249,17 @@ class FakeApi:
                 ids = "".join(f"<Id>{30000000 + i}</Id>\n" for i in range(min(self.n, 9999)))
                 return "text/xml", (t.esearch_head + f"<eSearchResult><Count>{n}</Count>"
                                     f"<RetMax>{min(self.n, 9999)}</RetMax><RetStart>0</RetStart>"
+                                    f"<QueryKey>1</QueryKey><WebEnv>{self.webenv}</WebEnv>"
                                     f"<IdList>\n{ids}</IdList><TranslationSet/>"
                                     "</eSearchResult>\n").encode()
-            ids = [int(x) - 30000000 for x in form.get("id", "").split(",") if x]
+            if form.get("WebEnv"):  # from the History server
+                self.history_fetches += 1
+                if form["WebEnv"] != self.webenv:
+                    return "text/plain", b"<ERROR>Unable to obtain query #1</ERROR>"
+                start = int(form.get("retstart", 0))
+                ids = list(range(min(self.n, 9999)))[start:start + int(form.get("retmax", 20))]
+            else:
+                ids = [int(x) - 30000000 for x in form.get("id", "").split(",") if x]
             text = "\n" + "\n\n".join(str(record("pubmed", i)) for i in ids) + "\n"
             return "text/plain", text.encode()
         raise ValueError(api)

@@ -104,3 +104,14 @@ def test_pubmed_xml_and_medline_faults(tmp_path, faults):
         assert result.status == "complete", result.note
         assert api.served  # the fault was served
         assert accessions(store, "pubmed") == sorted(api.expected_ids())
+
+
+def test_pubmed_uses_the_history_server_and_survives_its_expiry(tmp_path):
+    with FakeApi("pubmed", 40, page_size=10) as api:
+        store, first = harvest(tmp_path, "pm", api, max_pages=3)  # id list + two batches
+        assert first.status == "resumable" and api.history_fetches >= 2  # (+1 prefetched)
+        api.webenv = "MCID_after_a_night"  # the WebEnv in the checkpoint has expired
+        store, second = harvest(tmp_path, "pm", api, store=store, resume=True)
+        assert second.status == "complete", second.note
+        assert accessions(store, "pubmed") == sorted(api.expected_ids())
+        assert any(e.kind == "history server failed" for e in store.events())

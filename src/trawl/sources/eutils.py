@@ -4,8 +4,10 @@ ESearch hands out at most 9,999 PMIDs per query, silently. So a harvest first co
 (``rettype=count``) and, when a query has more hits, splits the date window (Entrez date, which
 is never missing) in halves until every slice is under the cap — nothing is cut. The plan goes to
 the provenance log. For each slice one ESearch returns all its PMIDs (stored as a page: the id list
-is provenance too, and ``--resume`` reads it back instead of searching again); EFetch then fetches
-them in batches as MEDLINE text, parsed with ``Bio.Medline``. ESearch XML is read with
+is provenance too, and ``--resume`` reads it back instead of searching again) and leaves the set
+on the History server; EFetch then fetches it in batches (WebEnv + query_key + retstart) as
+MEDLINE text, parsed with ``Bio.Medline`` and checked against the listed PMIDs — by PMID where
+the History server fails or has expired. ESearch XML is read with
 ``Bio.Entrez`` (which raises on ``<ERROR>``).
 """
 
@@ -96,8 +98,8 @@ class Client(ApiClient):
             p.update(datetype=params.get("datetype", "edat"), mindate=window[0], maxdate=window[1])
         if count_only:
             p["rettype"] = "count"
-        else:
-            p.update(retmax=CAP, retstart=0, sort="pub_date")
+        else:  # the ids come back (provenance, resume) and stay on the History server
+            p.update(retmax=CAP, retstart=0, sort="pub_date", usehistory="y")
         return Req("POST", f"{self.base}/esearch.fcgi", data=p)
 
     def count(self, query: str, params: Mapping[str, Any] | None = None,
@@ -156,6 +158,9 @@ class Client(ApiClient):
                                            "ids": len(ids), "why": "ESearch cap"})
                 sha = hashlib.sha256(fetched.body).hexdigest()
                 state = {**state, "ids_sha256": sha, "pos": 0}
+                if fetched.value.get("WebEnv"):
+                    state.update(webenv=str(fetched.value["WebEnv"]),
+                                 query_key=str(fetched.value.get("QueryKey", "1")))
                 yield Page(payload=fetched.body, media_type=fetched.media_type, records=[],
                            request=fetched.request, response=fetched.response,
                            checkpoint=dict(state), reported_total=int(fetched.value["Count"]),
@@ -163,9 +168,7 @@ class Client(ApiClient):
             pos = state.get("pos", 0)
             while pos < len(ids):
                 batch = ids[pos:pos + self.page_size]
-                fetched = self.send(Req("POST", f"{self.base}/efetch.fcgi", data={
-                    **self._common(), "id": ",".join(batch), "rettype": "medline",
-                    "retmode": "text"}), lambda r, b=batch: self.parse_medline(r, b))
+                fetched = self._efetch(batch, pos, state)
                 pos += len(batch)
                 if pos >= len(ids):
                     nxt = {"slices": slices, "slice": state["slice"] + 1}
@@ -183,15 +186,40 @@ class Client(ApiClient):
             if pos >= len(ids) and state.get("ids_sha256") and state.get("slice") is not None:
                 state = {"slices": slices, "slice": state["slice"] + 1}
 
-    def parse_medline(self, response: httpx.Response, batch: list[str]) -> list[Record]:
+    def _efetch(self, batch: list[str], pos: int, state: dict):
+        """A batch from the History server (WebEnv + query_key + retstart); where that fails or
+        answers other PMIDs than ESearch listed (an expired WebEnv after a resume ...), the same
+        batch by PMID, and by PMID for the rest of the run."""
+        fetch = {**self._common(), "rettype": "medline", "retmode": "text"}
+        if state.get("webenv") and not self._history_failed:
+            try:
+                return self.send(Req("POST", f"{self.base}/efetch.fcgi", data={
+                    **fetch, "WebEnv": state["webenv"], "query_key": state.get("query_key", "1"),
+                    "retstart": pos, "retmax": len(batch)}),
+                    lambda r: self.parse_medline(r, batch, strict=True))
+            except HarvestError as exc:
+                self._history_failed = True
+                self.log("history server failed", {"error": str(exc), "fallback": "by PMID"})
+        return self.send(Req("POST", f"{self.base}/efetch.fcgi",
+                             data={**fetch, "id": ",".join(batch)}),
+                         lambda r: self.parse_medline(r, batch))
+
+    _history_failed = False
+
+    def parse_medline(self, response: httpx.Response, batch: list[str], *,
+                      strict: bool = False) -> list[Record]:
         from Bio import Medline
 
         text = response.text
+        if strict and "<ERROR>" in text:
+            raise InBandError(text[:200])
         if "<ERROR>" in text or text.lstrip().startswith("<"):
             raise BadPayload(f"EFetch did not return MEDLINE text: {text[:80]!r}")
         entries = [e for e in Medline.parse(io.StringIO(text)) if e.get("PMID")]
         got = {e["PMID"] for e in entries}
         missing = [pmid for pmid in batch if pmid not in got]
+        if missing and strict:  # the History server answered another set: not worth retrying
+            raise InBandError(f"History server answer lacks PMID {missing[0]} of the ESearch list")
         if missing:  # a truncated body drops the last records: fetch the batch again
             raise BadPayload(f"EFetch answer lacks {len(missing)} of {len(batch)} PMIDs "
                              f"(first {missing[0]})")
