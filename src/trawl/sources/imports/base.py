@@ -59,6 +59,9 @@ class ParseContext:
 
     source: str
     file_name: str = "<export>"
+    # Names records that carry no ID of their producer's: "<first 12 of the file's sha256>#<n>",
+    # stable for this exact file (so re-importing it re-finds them) and unique across files.
+    file_key: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _warned: set[str] = field(default_factory=set)
 
@@ -79,7 +82,10 @@ class ParseContext:
             self.diagnostics.append(Diagnostic.of(code, f"{self.file_name}: {message}"))
 
     def build(self, number: int, line: int | None = None, **fields) -> Record:
-        """Record.build with this file's record naming; ``source`` comes from the context."""
+        """Record.build with this file's record naming; ``source`` comes from the context, and a
+        record without a producer's ID gets its place in the file as its accession."""
+        if not fields.get("accession") and self.file_key:
+            fields["accession"] = f"{self.file_key}#{number}"
         return Record.build(self.where(number, line), source=self.source, **fields)
 
 

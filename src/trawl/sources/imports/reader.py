@@ -78,17 +78,13 @@ def _bulk() -> Iterator[None]:
 
 def parse_export(export: ExportFile, source: str) -> ParsedExport:
     """Every record of the file, or a TrawlError naming the first bad record and field."""
-    ctx = ParseContext(source=source, file_name=export.path.name)
+    ctx = ParseContext(source=source, file_name=export.path.name, file_key=export.sha256[:12])
     text, _ = decode(export.data, export.encoding, export.path.name, ctx.diagnostics)
     with _bulk():
         records = list(export.format.parse(text, ctx))
     if not records:
         raise TrawlError(Diagnostic.of(
             EMPTY_FILE, f"{export.path.name} holds no records ({export.format.title})"))
-    key = export.sha256[:12]
-    # The producer's own ID where it has one, else the record's place in this exact file.
-    records = [r if r.accession else r.model_copy(update={"accession": f"{key}#{n}"})
-               for n, r in enumerate(records, 1)]
     return ParsedExport(export, records, ctx.diagnostics)
 
 
