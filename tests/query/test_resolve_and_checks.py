@@ -146,8 +146,16 @@ def test_ebsco_set_references_are_flagged():
     ("(peer near/3 support).ti,ab.", 11, "adj4"),
     ("peer support[tiab]", 13, "suffix"),
     ("TITLE-ABS-KEY(peer)", 14, "suffix"),
+    ("heart.tiab.", 6, ".ti,ab."),
     ("a.ti.\nb.ti.\n#1 or #2", 1, "1"),
 ])
 def test_other_databases_syntax_gets_advice(text, column, advice):
     [err] = analyse(text).errors
     assert err.column == column and advice in (err.fix or "")
+
+
+def test_field_codes_are_checked_against_the_database():
+    assert analyse("heart.ti,ab,kf.", database="ovid-psycinfo").diagnostics[0].code == "OVID107"
+    assert analyse("heart.xm.", database="ovid-embase").diagnostics[0].code == "OVID107"
+    assert analyse("heart.xm.", database="ovid-medline").diagnostics == []
+    assert [d.code for d in analyse("heart.ti,qq.").diagnostics] == ["OVID106"]

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from trawl.query import checks, codes
 from trawl.query.ast import Fielded, Phrase, Span, Statement, Strategy, Term, walk
+from trawl.query.build import VOCABULARY
 from trawl.query.clean import clean
 from trawl.query.diagnostics import Diagnostic, Severity, TrawlError
-from trawl.query.parser import VOCABULARY, ParsedLine, parse_line
+from trawl.query.parser import ParsedLine, parse_line
 from trawl.query.resolve import Line, resolve
 
 

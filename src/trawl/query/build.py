@@ -31,7 +31,11 @@ from trawl.query.ast import (
 )
 from trawl.query.clean import SourceLine
 from trawl.query.diagnostics import Diagnostic
+from trawl.query.fields import KNOWN_FIELDS, NOT_IN_DATABASE
 from trawl.query.limits import DATE_KEYS, classify_limit, read_range
+
+# The subject-heading vocabulary each Ovid database indexes with (interfaces.md).
+VOCABULARY = {"ovid-medline": "mesh", "ovid-embase": "emtree", "ovid-psycinfo": "apa"}
 
 
 class LineError(Exception):
@@ -65,9 +69,10 @@ class _Words:
 class Builder:
     """Transforms one parse tree into AST nodes; made per statement (it knows the origin map)."""
 
-    def __init__(self, source: SourceLine, vocabulary: str, diags: list[Diagnostic]):
+    def __init__(self, source: SourceLine, database: str, diags: list[Diagnostic]):
         self.source = source
-        self.vocabulary = vocabulary
+        self.database = database
+        self.vocabulary = VOCABULARY.get(database, "mesh")
         self.diags = diags
         self.offsets: dict[int, tuple[int, int]] = {}  # id(node) -> offsets in the cleaned text
 
@@ -219,6 +224,7 @@ class Builder:
             self.note(codes.MISSING_PERIOD, f"field suffix {raw.strip()!r} has no closing period: read "
                       f"as '{raw.strip()}.'", fields_tok.start_pos, fields_tok.end_pos,
                       fix=raw.strip() + ".")
+        self._check_fields(fields, fields_tok)
         gap = self.source.text[:fields_tok.start_pos]
         if gap.endswith((" ", "\t")) and not gap.rstrip().endswith(")"):
             self.note(codes.SPACE_BEFORE_FIELD, "space before the field suffix ignored",
@@ -233,6 +239,15 @@ class Builder:
             child = Term(str(child.number), span=child.span)
         span = self.span(meta.start_pos, meta.end_pos)
         return Fielded(fields, child, frequency, span=span)
+
+    def _check_fields(self, fields: tuple[str, ...], token: Token) -> None:
+        for code in fields:
+            if code not in KNOWN_FIELDS:
+                self.note(codes.UNKNOWN_FIELD, f"'.{code}.' is not an Ovid field code trawl knows; "
+                          "check it (Ovid rejects unknown codes)", token.start_pos, token.end_pos)
+            elif code in NOT_IN_DATABASE.get(self.database, ()):
+                self.note(codes.FIELD_NOT_IN_DATABASE, f"'.{code}.' is not a field of "
+                          f"{self.database}", token.start_pos, token.end_pos)
 
     def r_words(self, meta, kids):
         return _Words(list(kids))

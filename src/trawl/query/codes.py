@@ -62,6 +62,8 @@ OTHER_LIMIT = register("OVID102", _W, "limit not in trawl's table of known limit
 UNNUMBERED = register("OVID103", _I, "statements carry no numbers: they are numbered by position")
 NUMBER_GAP = register("OVID104", _W, "statement numbers are not consecutive")
 USE_DATABASE = register("OVID105", _W, "'use <database>' of a multi-file Ovid session left out")
+UNKNOWN_FIELD = register("OVID106", _W, "a field code trawl does not know as an Ovid field (a typo?)")
+FIELD_NOT_IN_DATABASE = register("OVID107", _W, "a field code the strategy's Ovid database does not have")
 
 # ---- search-quality warnings (PRESS) -------------------------------------------------------
 SHORT_STEM = register("PRESS001", _W, "truncation stem too short to be meaningful (e.g. 'co*')")

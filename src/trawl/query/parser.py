@@ -26,9 +26,6 @@ from trawl.query.build import Builder, LineError
 from trawl.query.clean import SourceLine
 from trawl.query.diagnostics import Diagnostic
 
-VOCABULARY = {"ovid-medline": "mesh", "ovid-embase": "emtree", "ovid-psycinfo": "apa"}
-
-
 _RULES = ("start", "statement", "chain", "near", "operand", "words", "phrase", "quoted", "heading",
           "heading_label", "line_ref", "line_range", "group", "limit", "limit_or", "limit_and",
           "limit_words", "limit_quoted", "limit_kv", "limit_group", "remove_duplicates")
@@ -93,7 +90,7 @@ def parse_line(source: SourceLine, database: str = "ovid-medline") -> ParsedLine
             repaired = parse_line(SourceLine(source.number, fixed, _stretch(source, fixed)), database)
             diags.extend(d for d in repaired.diagnostics if d.code not in _BALANCE_CODES)
         return ParsedLine(source, source.number, None, None, diags, fixed)
-    _CONTEXT.builder = Builder(source, VOCABULARY.get(database, "mesh"), diags)
+    _CONTEXT.builder = Builder(source, database, diags)
     try:
         number, expr, annotation = ovid_parser().parse(text)
     except LineError as err:
@@ -141,7 +138,7 @@ _TOKEN_START = re.compile(r'(?<![^\s(])[^\s()]')
 def _parses(text: str) -> bool:
     """Whether ``text`` is syntactically a statement (used to choose a fix)."""
     saved = getattr(_CONTEXT, "builder", None)
-    _CONTEXT.builder = Builder(SourceLine(None, text, _identity(text)), "mesh", [])
+    _CONTEXT.builder = Builder(SourceLine(None, text, _identity(text)), "ovid-medline", [])
     try:
         ovid_parser().parse(text)
     except LineError:
@@ -251,6 +248,10 @@ def _syntax_error(source: SourceLine, exc: Exception) -> Diagnostic:
 
 # Other databases' syntax that people paste into an Ovid strategy: (pattern, what it is, advice).
 _FOREIGN = [
+    (re.compile(r"\.(?:tiab|abti)\.?", re.I), "'.tiab.' is not an Ovid field code",
+     "title and abstract is .ti,ab."),
+    (re.compile(r"\.[A-Za-z]{4,}\.", re.I), "Ovid field codes have two letters",
+     "e.g. .ti,ab. or .mp."),
     (re.compile(r"\b(?:near|w|pre|n)/?(\d+)\b", re.I),
      "this is another database's proximity operator", "Ovid writes proximity as adjN (adj{n})"),
     (re.compile(r"\[(?:tiab|ti|ab|mh|mesh|majr|pt|tw|sh|all fields)(?::noexp)?\]", re.I),
