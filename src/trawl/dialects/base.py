@@ -676,9 +676,12 @@ class Renderer:
         phrases: list[Any] = []
         seen: set[str] = set()
         for text in [h.label, *vocab_entry_terms(self, h)]:
-            clean = re.sub(r"[()\[\]\"]", " ", text).strip()
-            if not clean or "," in clean or clean.casefold() in seen:
-                continue  # inverted forms ("Behavior, Cooperative") never occur in running text
+            clean = " ".join(re.sub(r"[()\[\]\"]", " ", text).split())
+            if "," in clean:  # MeSH inverts ("Reagent Kits, Diagnostic"); text reads it in order
+                head, _, rest = clean.partition(",")
+                clean = f"{rest.strip()} {head.strip()}".strip()
+            if not clean or clean.casefold() in seen:
+                continue
             seen.add(clean.casefold())
             words = tuple(Term(w, span=h.span) for w in clean.split())
             phrases.append(words[0] if len(words) == 1 else Phrase(words, quoted=True, span=h.span))
@@ -699,6 +702,9 @@ class Renderer:
             end = _parse_date(flt.values[1], True) if len(flt.values) > 1 else None
             return self.dates(start, end, kind == "entry-date", flt)
         if kind == "humans" and d.HUMANS:
+            if "humans" in d.UNCONFIRMED:
+                self.emit(codes.FILTER_UNCONFIRMED, f"{d.label} humans limit '{d.HUMANS}' is "
+                          f"unconfirmed in {d.reference}", flt)
             return Out(d.HUMANS)
         self.emit(codes.LIMIT_DROPPED, f"limit to {flt.raw} has no {d.label} equivalent; dropped",
                   flt)

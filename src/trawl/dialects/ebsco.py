@@ -50,6 +50,8 @@ class Cinahl(Ebsco):
     name = "cinahl"
     label = "CINAHL (EBSCOhost)"
     VOCABULARY = "cinahl"  # ebsco.md §2: MH = CINAHL Headings, + inside the quotes explodes
+    HUMANS = '(MH "Human")'  # ebsco.md §7: the humans limit as a heading (unconfirmed)
+    UNCONFIRMED = frozenset({"language", "year", "entry-date", "humans"})
     # ebsco.md §2: EM = CINAHL entry date (yyyymm, unconfirmed)
     ENTRY_DATE = DateTpl("EM {start:%Y%m}-{end:%Y%m}", "EM {start:%Y%m}-{end:%Y%m}")
 
