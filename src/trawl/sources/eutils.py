@@ -163,7 +163,9 @@ class Client(ApiClient):
                                  query_key=str(fetched.value.get("QueryKey", "1")))
                 yield Page(payload=fetched.body, media_type=fetched.media_type, records=[],
                            request=fetched.request, response=fetched.response,
-                           checkpoint=dict(state), reported_total=int(fetched.value["Count"]),
+                           checkpoint=dict(state),
+                           reported_total=sum(s["count"] for s in slices)
+                           - sl["count"] + int(fetched.value["Count"]),
                            note=f"PMIDs for {sl['mindate']}–{sl['maxdate']}")
             pos = state.get("pos", 0)
             while pos < len(ids):
