@@ -182,3 +182,10 @@ def test_use_database_is_left_out_with_a_warning():
     assert [(d.code, d.line, d.column) for d in result.diagnostics] == [("OVID105", 1, 20)]
     assert [w.text for w in result.strategy.statements[1].expr.child.words] == [
         "substance", "use", "disorder"]
+
+
+def test_fix_writes_the_tolerated_repairs_into_the_text():
+    result = analyse("MRI* .mp\n(a or b.ti\nc.ti,ab\n1 or 2 or 3\n")
+    assert result.fixed == "MRI*.mp.\n(a or b).ti.\nc.ti,ab.\n1 or 2 or 3\n"
+    assert analyse(result.fixed).diagnostics == [
+        d for d in analyse(result.fixed).diagnostics if d.code == "OVID103"]

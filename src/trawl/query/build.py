@@ -66,6 +66,13 @@ class _Words:
     tokens: list[Any]
 
 
+def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, replacement) applied; edits do not overlap."""
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
 class Builder:
     """Transforms one parse tree into AST nodes; made per statement (it knows the origin map)."""
 
@@ -74,7 +81,9 @@ class Builder:
         self.database = database
         self.vocabulary = VOCABULARY.get(database, "mesh")
         self.diags = diags
-        self.offsets: dict[int, tuple[int, int]] = {}  # id(node) -> offsets in the cleaned text
+        self.offsets: dict[int, tuple[int, int]] = {}
+        # Repairs to the statement's text that `trawl lint --fix` writes: (start, end, new text).
+        self.edits: list[tuple[int, int, str]] = []  # id(node) -> offsets in the cleaned text
 
     # -- helpers --
     def span(self, start: int, end: int) -> Span:
@@ -224,11 +233,13 @@ class Builder:
             self.note(codes.MISSING_PERIOD, f"field suffix {raw.strip()!r} has no closing period: read "
                       f"as '{raw.strip()}.'", fields_tok.start_pos, fields_tok.end_pos,
                       fix=raw.strip() + ".")
+            self.edits.append((fields_tok.end_pos, fields_tok.end_pos, "."))
         self._check_fields(fields, fields_tok)
         gap = self.source.text[:fields_tok.start_pos]
         if gap.endswith((" ", "\t")) and not gap.rstrip().endswith(")"):
             self.note(codes.SPACE_BEFORE_FIELD, "space before the field suffix ignored",
                       len(gap.rstrip()), fields_tok.start_pos)
+            self.edits.append((len(gap.rstrip()), fields_tok.start_pos, ""))
         frequency = None
         if len(kids) > 2:
             frequency = int(re.sub(r"\D", "", str(kids[2])))

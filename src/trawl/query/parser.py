@@ -22,7 +22,7 @@ from trawl.query import codes
 from trawl.query.ast import (
     Node,
 )
-from trawl.query.build import Builder, LineError
+from trawl.query.build import Builder, LineError, apply_edits
 from trawl.query.clean import SourceLine
 from trawl.query.diagnostics import Diagnostic
 
@@ -89,8 +89,9 @@ def parse_line(source: SourceLine, database: str = "ovid-medline") -> ParsedLine
         if fixed is not None:  # keep linting the repaired statement for the other findings
             repaired = parse_line(SourceLine(source.number, fixed, _stretch(source, fixed)), database)
             diags.extend(d for d in repaired.diagnostics if d.code not in _BALANCE_CODES)
+            fixed = repaired.fixed_text or fixed
         return ParsedLine(source, source.number, None, None, diags, fixed)
-    _CONTEXT.builder = Builder(source, database, diags)
+    builder = _CONTEXT.builder = Builder(source, database, diags)
     try:
         number, expr, annotation = ovid_parser().parse(text)
     except LineError as err:
@@ -101,7 +102,9 @@ def parse_line(source: SourceLine, database: str = "ovid-medline") -> ParsedLine
         return ParsedLine(source, source.number, None, None, diags)
     finally:
         _CONTEXT.builder = None
-    return ParsedLine(source, number if number is not None else source.number, expr, annotation, diags)
+    fixed_text = apply_edits(text, builder.edits) if builder.edits else None
+    return ParsedLine(source, number if number is not None else source.number, expr, annotation, diags,
+                      fixed_text)
 
 
 def parse_statement(text: str, database: str = "ovid-medline") -> ParsedLine:
