@@ -187,5 +187,4 @@ def test_use_database_is_left_out_with_a_warning():
 def test_fix_writes_the_tolerated_repairs_into_the_text():
     result = analyse("MRI* .mp\n(a or b.ti\nc.ti,ab\n1 or 2 or 3\n")
     assert result.fixed == "MRI*.mp.\n(a or b).ti.\nc.ti,ab.\n1 or 2 or 3\n"
-    assert analyse(result.fixed).diagnostics == [
-        d for d in analyse(result.fixed).diagnostics if d.code == "OVID103"]
+    assert {d.code for d in analyse(result.fixed).diagnostics} == {"OVID103"}  # only "unnumbered"
