@@ -147,6 +147,7 @@ def test_ebsco_set_references_are_flagged():
     ("peer support[tiab]", 13, "suffix"),
     ("TITLE-ABS-KEY(peer)", 14, "suffix"),
     ("heart.tiab.", 6, ".ti,ab."),
+    ("exp Power (Psychology)/", 11, 'exp "Power (Psychology)"/'),
     ("a.ti.\nb.ti.\n#1 or #2", 1, "1"),
 ])
 def test_other_databases_syntax_gets_advice(text, column, advice):

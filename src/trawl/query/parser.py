@@ -270,8 +270,16 @@ _FOREIGN = [
 ]
 
 
+_PAREN_LABEL = re.compile(r"((?:exp\s+)?\*?)([A-Za-z][^()/\"]*\([^()]*\))/", re.I)
+
+
 def _foreign_syntax(text: str) -> tuple[str, str] | None:
-    """What a line that does not parse may be, when it looks like another database's syntax."""
+    """What a line that does not parse may be: another database's syntax, or a heading whose
+    label holds parentheses and so must be quoted (``"Power (Psychology)"/``)."""
+    label = _PAREN_LABEL.search(text)
+    if label:
+        return ("a heading label with parentheses must be quoted",
+                f'{label.group(1)}"{label.group(2).strip()}"/')
     for pattern, what, advice in _FOREIGN:
         m = pattern.search(text)
         if m:
