@@ -26,6 +26,10 @@ from trawl.sources.base import (
 from trawl.sources.http import Req
 from trawl.store.record import Record
 
+# only what the record needs: a work's citation lists and topic scores are most of its bytes
+SELECT = ("id,doi,title,display_name,publication_year,publication_date,ids,language,type,"
+          "primary_location,authorships,biblio,abstract_inverted_index,mesh,keywords")
+
 
 def abstract_from_inverted_index(index: Mapping[str, list[int]] | None) -> str | None:
     """OpenAlex's ``abstract_inverted_index`` → the abstract as plain text."""
@@ -72,7 +76,8 @@ class Client(ApiClient):
         return {"cursor": "*"}
 
     def request(self, query: str, params: Mapping[str, Any], state: dict) -> Req:
-        p: dict[str, Any] = {"per_page": self.page_size, "cursor": state["cursor"]}
+        p: dict[str, Any] = {"per_page": self.page_size, "cursor": state["cursor"],
+                             "select": SELECT}
         if query:
             p[self.query_param or "search"] = query
         return Req("GET", f"{self.base}/works", params={**p, **params, **self._auth_params()})
