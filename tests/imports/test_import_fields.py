@@ -141,3 +141,9 @@ def test_ovid_endnote_variant_joins_paragraphs_like_the_citavi_variant():
     ovd = read_export(EXPORTS / "ovid/Embase_citavi_r3001-3002.ovd", "embase").records
     assert [r.accession for r in cgi] == [r.accession for r in ovd]
     assert [" ".join(r.abstract.split()) for r in cgi] == [" ".join(r.abstract.split()) for r in ovd]
+
+
+def test_springer_run_together_authors_are_left_out_with_a_warning():
+    parsed = read_export(EXPORTS / "springer/litstudy_springer.csv", source="s")
+    assert all(r.authors == [] for r in parsed.records)
+    assert [d.code for d in parsed.diagnostics] == ["IMPORT016"]

@@ -48,6 +48,9 @@ BAD_SEARCH_DATE = register(
 NOT_A_RECORD_EXPORT = register(
     "IMPORT014", "error", "The file is an export of another kind (a citation report, a search "
     "history) that holds no bibliographic records.")
+FIELD_NOT_READ = register(
+    "IMPORT016", "warning", "A field was left out of every record because the producer writes it "
+    "in a form that cannot be read reliably (e.g. SpringerLink runs author names together).")
 LOSSY_VALUES = register(
     "IMPORT015", "info", "The producer truncates or snips values (Publish or Perish / Google "
     "Scholar): titles, author lists and abstracts may be incomplete.")

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 
 from trawl.store.record import Record
 
-from .base import REPAIRED, ParseContext, authors, digits_or_fail, pages, split_list, year_of
+from .base import (
+    FIELD_NOT_READ,
+    REPAIRED,
+    ParseContext,
+    authors,
+    digits_or_fail,
+    pages,
+    split_list,
+    year_of,
+)
 from .delimited import cell, rows
 
 
@@ -141,7 +150,7 @@ def parse(text: str, ctx: ParseContext) -> Iterator[Record]:
     if p is None:  # only reachable through --format with a file of another producer
         p = PROFILES[0]
     if p.warning:
-        ctx.warn_once(REPAIRED, p.warning)
+        ctx.warn_once(FIELD_NOT_READ, p.warning)
     for number, line, row in rows(text, ctx):
         names = split_list(cell(row, p.authors), p.author_sep) if p.authors else []
         keywords = [k for col in p.keywords for k in split_list(cell(row, col), p.keyword_sep)]
