@@ -143,7 +143,8 @@ class Browser:
     def open(self, path: Path) -> None:
         self.events.clear()
         self.call("Page.navigate", session=True, url=path.resolve().as_uri())
-        self._until(lambda m: m.get("method") == "Page.loadEventFired")
+        if not any(e["method"] == "Page.loadEventFired" for e in self.events):  # not seen yet
+            self._until(lambda m: m.get("method") == "Page.loadEventFired")
         self.evaluate("new Promise(r => setTimeout(r, 300))")  # let late fetches show up
 
     def evaluate(self, expression: str):
