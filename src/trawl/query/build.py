@@ -108,6 +108,8 @@ class Builder:
 
     # -- dispatch: called by _Inline as the parser reduces each rule --
     def call(self, rule: str, kids: list[Any]) -> Any:
+        """Run ``r_<rule>`` with the rule's start/end offsets, from its first and last child that
+        has a position (every token has one; every value built here is recorded in offsets)."""
         start = end = 0
         for kid in kids:
             where = self.where_of(kid)
