@@ -59,12 +59,12 @@ def register(app: typer.Typer) -> None:
         from trawl.cli._output import user_errors
 
         with user_errors():
-            text, path = _build(workspace, strategy, out, fmt, to, generated)
+            data, text, path = _build(workspace, strategy, out, fmt, to, generated)
             if path is None:
                 print(text, end="")
                 return
             _write(path, text)
-            print(f"wrote {path}")
+            print(f"wrote {path}: {_summary(data)}")
 
 
 def _build(workspace, strategy, out, fmt, to, generated):
@@ -106,10 +106,26 @@ def _build(workspace, strategy, out, fmt, to, generated):
 
         text = render_html(data)
     if out is not None and str(out) == "-":
-        return text, None
+        return data, text, None
     if out is None:
         out = (workspace if workspace is not None else Path(".")) / f"report.{fmt}"
-    return text, out
+    return data, text, out
+
+
+def _summary(data) -> str:
+    """One line on what the report found, for the terminal."""
+    from collections import Counter
+
+    s = data.strategy
+    bits = [f"{s.statements} statements" if s.parsed else f"strategy has {len(s.errors)} error(s)"]
+    if data.targets.ok:
+        states = Counter(t.state for t in data.targets.value)
+        bits.append(", ".join(f"{n} {state}" for state, n in states.items()))
+        severities = Counter(str(d.severity) for t in data.targets.value for d in t.diagnostics)
+        bits.append(f"{severities['warning']} warnings, {severities['info']} notes")
+    if data.provenance.ok:
+        bits.append("provenance " + ("verified" if data.provenance.value.ok else "BROKEN"))
+    return "; ".join(bits)
 
 
 def _write(path: Path, text: str) -> None:
