@@ -192,7 +192,7 @@ def main() -> None:
         print(f"{len(undecided)} undecided pair(s): run with --review and decide them first",
               file=sys.stderr)
     out_rows = []
-    for i, (key, name, r) in enumerate(rows, start=1):
+    for i, (_key, name, r) in enumerate(rows, start=1):
         out_rows.append(record_row(i, f"{name}:{g.find(i - 1)}", r))
     write_rows(OUT, out_rows)
     n_groups = len({row["group"] for row in out_rows})

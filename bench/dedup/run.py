@@ -11,6 +11,7 @@ taken by the deduplicator (records already in memory) and the process's peak mem
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -70,9 +71,9 @@ def main() -> None:
 
     t0 = time.perf_counter()
     items, groups = read_labelled(args.csv)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     result = deduplicate(items)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     s = score(result.clusters, groups)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -85,7 +86,8 @@ def main() -> None:
     print(f"borderline       {result.stats['borderline_pairs']} pairs left for review; "
           f"{result.stats['links_refused']} links refused by complete linkage; "
           f"{result.stats['skipped_blocks']} oversized blocks skipped")
-    print(f"time             dedup {t2 - t1:.2f} s (reading the CSV {t1 - t0:.2f} s); stages "
+    print(f"time             dedup {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU (reading the CSV "
+          f"{t1 - t0:.2f} s); load average {os.getloadavg()[0]:.1f}; stages "
           + ", ".join(f"{k.removeprefix('seconds_')} {v:.2f}" for k, v in result.stats.items()
                       if k.startswith("seconds_")))
     print(f"peak memory      {peak_mb:.0f} MB (whole process)")
