@@ -48,3 +48,12 @@ def test_corrected_strategy_has_no_diagnostics_and_round_trips():
     result = analyse(CORRECTED)
     assert result.diagnostics == []
     assert parse_strategy(to_ovid(result.strategy)) == result.strategy
+
+
+def test_lost_slash_fix_lands_on_its_own_line_after_a_broken_one():
+    text = PUBLISHED.replace("1. peer group\n", "").replace("2. peer adj", "1. peer adj", 1)
+    text = text.replace("3. (live", "2. peer group\n3. (live", 1)
+    result = analyse(text)
+    lines = result.fixed.splitlines()
+    assert lines[1] == "2. Peer Group/"
+    assert lines[0].startswith("1. (peer adj (provid*")

@@ -69,7 +69,8 @@ def _analyse(text: str, database: str, strict: bool) -> Analysis:
 
     statements: list[Statement] = []
     lines: list[Line] = []
-    fixed_lines: list[str] = []
+    fixed_lines: list[str] = []  # one per statement, parsed or not
+    fixed_index: list[int] = []  # statements[i] is fixed_lines[fixed_index[i]]
     for position, result in enumerate(parsed, start=1):
         src = result.source
         number = result.number if cleaned.numbered and result.number is not None else position
@@ -79,6 +80,7 @@ def _analyse(text: str, database: str, strict: bool) -> Analysis:
         if result.expr is not None:
             statement = Statement(number, result.expr, result.annotation, span=span)
             statements.append(statement)
+            fixed_index.append(len(fixed_lines))
             diags.extend(checks.check_statement(statement))
         lines.append(Line(number, span, result.expr))
         body = result.fixed_text if result.fixed_text is not None else src.text
@@ -87,8 +89,8 @@ def _analyse(text: str, database: str, strict: bool) -> Analysis:
     for index, diag in _lost_heading_slashes(statements, diags, database):
         diags.append(diag)
         diags[:] = [d for d in diags if not (d.code == codes.NO_SUFFIX and d.line == diag.line)]
-        fixed_lines[index] = (f"{statements[index].number}. {diag.fix}" if cleaned.numbered
-                              else str(diag.fix))
+        fixed_lines[fixed_index[index]] = (f"{statements[index].number}. {diag.fix}"
+                                           if cleaned.numbered else str(diag.fix))
 
     if not cleaned.statements and not any(d.code == codes.NOT_OVID for d in diags):
         diags.append(Diagnostic.of(codes.EMPTY_STRATEGY, "no search statements found", line=1, column=1))
