@@ -159,8 +159,9 @@ class FakeApi:
 
     def _key(self, path: str, query: dict[str, str], form: dict[str, str], shift: int) -> tuple:
         if self.api == "pubmed":
-            return (path.rsplit("/", 1)[-1], form.get("rettype"), form.get("id"),
-                    form.get("retstart"), shift)
+            tail = path.rsplit("/", 1)[-1]
+            rettype = form.get("rettype") if tail == "esearch.fcgi" else None
+            return (tail, rettype, form.get("id"), form.get("retstart"), shift)
         return (query.get(self.CURSOR[self.api]), shift)
 
     def warm(self, batch: int | None = None) -> None:
