@@ -201,6 +201,11 @@ def test_seed_report_has_runs_provenance_and_prisma(seed_workspace):
     assert re.fullmatch(r"\d+:[0-9a-f]{64}", data.provenance.value.head)
     md = render_markdown(data)
     assert "**Verified**" in md and data.provenance.value.head in md
+    harvests = [r for r in data.runs.value if r.kind == "harvest"]
+    assert harvests and all(r.strategy_sha256 == data.strategy.sha256 for r in harvests)
+    assert md.count("rendered from this report's strategy text") == len(harvests)
+    other = gather(workspace=seed_workspace, strategy=SEED / "as-published.txt")
+    assert "rendered from a DIFFERENT strategy text" in render_markdown(other)
     for run in data.runs.value:
         assert f"| {run.id} | {run.kind} | {run.source} | {run.searched} | {run.started} |" in md
 

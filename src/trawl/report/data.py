@@ -11,6 +11,8 @@ The report's types are re-exported here: ``from trawl.report.data import gather,
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -37,6 +39,7 @@ from trawl.report.model import (
     code_summary,
     origin_note,
     prisma_rows,
+    strategy_match,
 )
 from trawl.report.store_view import (
     closing,
@@ -69,6 +72,7 @@ __all__ = [
     "origin_note",
     "prisma_rows",
     "renderable",
+    "strategy_match",
 ]
 
 REPORT_NO_STRATEGY = register(
@@ -111,6 +115,7 @@ def gather(
     strategy_path = _strategy_path(ws, review, strategy)
     database = review.database if review is not None else "ovid-medline"
     view, resolved, parsed = analyse_strategy(strategy_path, _read_text(strategy_path), database)
+    view = dataclasses.replace(view, sha256=hashlib.sha256(strategy_path.read_bytes()).hexdigest())
     sources = _sources(review)
     chosen = _targets(targets, sources)
 

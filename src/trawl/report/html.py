@@ -23,6 +23,7 @@ from trawl.report.data import (
     TargetView,
     code_summary,
     origin_note,
+    strategy_match,
 )
 
 SEVERITIES = ("error", "warning", "info")
@@ -132,6 +133,7 @@ def _header(data: ReportData) -> str:
     meta = [
         ("Review", data.review_name or "(no review.toml)"),
         ("Strategy", s.path),
+        ("Strategy sha256", s.sha256),
         ("Written for", s.database),
     ]
     if data.workspace:
@@ -377,7 +379,7 @@ def _runs(data: ReportData) -> str:
         for r in part.value:
             status_cls = {"complete": "ok", "failed": "failed"}.get(r.status, "not-run")
             note = f"<br><small>{_e(r.note)}</small>" if r.note else ""
-            query = _query_cell(r)
+            query = _query_cell(r, data.strategy.sha256)
             file = f"<br><small>file: {_e(r.file)}</small>" if r.file else ""
             reported = "" if r.reported_total is None else r.reported_total
             retrieved = "" if r.retrieved is None else r.retrieved
@@ -401,10 +403,10 @@ def _runs(data: ReportData) -> str:
     return "".join(out)
 
 
-def _query_cell(r: RunView) -> str:
+def _query_cell(r: RunView, sha256: str) -> str:
     """A run's query: short ones in full, long ones folded under their first line."""
-    note = origin_note(r)
-    origin = f"<br><small>{_e(note)}</small>" if note else ""
+    notes = [n for n in (origin_note(r), strategy_match(r, sha256)) if n]
+    origin = "".join(f"<br><small>{_e(n)}</small>" for n in notes)
     if not r.query:
         return "<em>no query recorded</em>" + origin
     if len(r.query) <= 160 and "\n" not in r.query:

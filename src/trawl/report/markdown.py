@@ -19,6 +19,7 @@ from trawl.report.data import (
     TargetView,
     code_summary,
     origin_note,
+    strategy_match,
 )
 
 MARK = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
@@ -92,6 +93,7 @@ def _header(out: list[str], data: ReportData) -> None:
     meta = [
         ("Review", data.review_name or "(no review.toml)"),
         ("Strategy", f"`{s.path}`"),
+        ("Strategy sha256", f"`{s.sha256}`"),
         ("Written for", s.database),
     ]
     if data.cutoff or data.start:
@@ -239,8 +241,9 @@ def _runs(out: list[str], data: ReportData) -> None:
                 query = _code(r.query)
             else:
                 query = f"[run {r.id}'s query below](#run-{r.id}-query)"
-            if origin_note(r):
-                query += f"<br>_{origin_note(r)}_"
+            for note in (origin_note(r), strategy_match(r, data.strategy.sha256)):
+                if note:
+                    query += f"<br>_{note}_"
             if r.file:
                 query += f"<br>file: {_cell(r.file)}"
             reported = "" if r.reported_total is None else r.reported_total

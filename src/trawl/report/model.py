@@ -50,9 +50,10 @@ class StrategyView:
     database: str
     lines: tuple[SourceLine, ...]
     diagnostics: tuple[Diagnostic, ...]  # every front-end finding, in order
-    parsed: bool  # False when the front end found an error: nothing can be rendered
+    parsed: bool  # False when the front end found an error: rendered only in part
     statements: int = 0  # how many numbered lines the resolved strategy has
     note: str = ""  # why it was not parsed (e.g. the front end is not built yet)
+    sha256: str = ""  # of the file's bytes (a harvest run records the hash of what it rendered)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -123,6 +124,7 @@ class RunView:
     note: str = ""
     searched: str = ""  # the day the search was run: the import's "searched" date, else started
     query_origin: str = ""  # for an import: "given", "file:<name>", "rendered:<target>", "none"
+    strategy_sha256: str = ""  # for a harvest: the strategy text its query was rendered from
     file: str = ""  # an import's file: "name (sha256 prefix)"
 
 
@@ -307,3 +309,12 @@ def code_summary(code: str) -> str:
     """The registry's one-line explanation of a diagnostic code (empty if unregistered)."""
     entry = CODES.get(code)
     return entry.summary if entry is not None else ""
+
+
+def strategy_match(run: RunView, sha256: str) -> str:
+    """Whether a harvest's query was rendered from the strategy this report shows."""
+    if not run.strategy_sha256 or not sha256:
+        return ""
+    if run.strategy_sha256 == sha256:
+        return "rendered from this report's strategy text (same sha256)"
+    return f"rendered from a DIFFERENT strategy text (sha256 {run.strategy_sha256[:12]}…)"

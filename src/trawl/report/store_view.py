@@ -95,6 +95,7 @@ def _run_view(run, sources) -> RunView:
         note=run.note or "",
         searched=str(params.get("searched") or started[:10]),
         query_origin=str(params.get("query_origin") or ""),
+        strategy_sha256=str(params.get("strategy_sha256") or ""),
         file=file,
     )
 
