@@ -107,3 +107,9 @@ def test_unreadable_files_are_one_clear_line(tmp_path):
     out = run("lint", str(latin))
     assert out.exit_code == 2
     assert "line 2, column 7" in out.output and "OVID019" in out.output
+
+
+def test_lint_reads_standard_input():
+    out = CliRunner().invoke(app, ["lint", "-", "--format", "json"], input="1. (a or b.ti.\n")
+    assert out.exit_code == 1
+    assert json.loads(out.stdout)["diagnostics"][0]["code"] == "OVID003"

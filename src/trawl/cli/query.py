@@ -26,7 +26,8 @@ def _check_choice(value: str, allowed: tuple[str, ...], option: str) -> None:
 
 
 def lint(
-    file: Annotated[Path, typer.Argument(help="The strategy, as pasted (Ovid syntax).")],
+    file: Annotated[Path, typer.Argument(help="The strategy, as pasted (Ovid syntax); - reads "
+                                               "standard input.")],
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Treat every paste repair as an error.")] = False,
     fix: Annotated[bool, typer.Option("--fix", help="Print the repaired strategy (paste repairs and "
@@ -40,15 +41,15 @@ def lint(
 
     Exit status 1 when any error is found, 2 when the file cannot be read.
     """
-    from trawl.query.analysis import analyse, read_strategy
+    from trawl.query.analysis import analyse
 
     _check_choice(fmt, ("text", "json"), "--format")
     _check_choice(database, DATABASES, "--database")
-    if in_place and not fix:
-        print("error: --in-place only makes sense with --fix", file=sys.stderr)
+    if in_place and (not fix or str(file) == "-"):
+        print("error: --in-place needs --fix and a file", file=sys.stderr)
         raise typer.Exit(2)
     with user_errors():
-        text = read_strategy(file)
+        text = _read(file)
     result = analyse(text, database=database, strict=strict)
 
     if fix:
@@ -80,7 +81,7 @@ def parse(
 
     Exit status 1 when the strategy has errors (the diagnostics are printed too).
     """
-    from trawl.query.analysis import analyse, read_strategy
+    from trawl.query.analysis import analyse
     from trawl.query.ast import Strategy
     from trawl.query.printer import to_ovid
     from trawl.query.serialise import to_json
@@ -88,7 +89,7 @@ def parse(
     _check_choice(fmt, ("json", "ovid"), "--format")
     _check_choice(database, DATABASES, "--database")
     with user_errors():
-        text = read_strategy(file)
+        text = _read(file)
     result = analyse(text, database=database)
     strategy = result.strategy or Strategy(tuple(result.statements), database=database)
     if fmt == "ovid":
@@ -102,15 +103,24 @@ def parse(
     raise typer.Exit(1 if result.errors else 0)
 
 
+def _read(file: Path) -> str:
+    """The strategy text; ``-`` reads standard input (paste straight into ``trawl lint -``)."""
+    from trawl.query.analysis import read_strategy
+
+    if str(file) == "-":
+        return sys.stdin.read()
+    return read_strategy(file)
+
+
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _print_text(file: Path, text: str, diagnostics, *, stream) -> None:
     """One block per diagnostic: where, what, the source line with the span underlined, the fix."""
+    import re
+
     from rich.console import Console
     from rich.text import Text
-
-    import re
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     lines = re.split(r"\r\n|\r|\n", text)  # as trawl counts lines (U+2028 is not a line end)
