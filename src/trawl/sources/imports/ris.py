@@ -43,17 +43,13 @@ _LIST_CONTINUATION = frozenset({"KW", "AU", "A1", "SN", "UR"})
 
 
 class _AllTags(dict):
-    """rispy's tag→name mapping, made the identity: we keep raw tags and read them per producer."""
+    """rispy's tag→name mapping, made the identity: we keep raw tags and read them per producer.
+
+    (``_add_tag`` is overridden too, so every tag keeps all its values, in order.)
+    """
 
     def __missing__(self, key: str) -> str:
         return key
-
-
-class _EveryTag:
-    """rispy's list-tag set, made universal: every tag keeps all its values, in order."""
-
-    def __contains__(self, tag: object) -> bool:
-        return True
 
 
 class TolerantRisParser(rispy.RisParser):
@@ -64,7 +60,6 @@ class TolerantRisParser(rispy.RisParser):
     """
 
     DEFAULT_MAPPING = _AllTags()
-    DEFAULT_LIST_TAGS = _EveryTag()  # type: ignore[assignment]
     DEFAULT_DELIMITER_MAPPING: dict = {}
 
     def __init__(self, **kw):

@@ -30,7 +30,7 @@ from .base import (
     split_list,
     year_of,
 )
-from .ris import _AllTags, _EveryTag
+from .ris import _AllTags
 
 # Tags whose continuation lines are further values, one per line (formats.md §5a).
 _ONE_PER_LINE = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "CR", "C1", "C3", "EM", "RI", "OI",
@@ -39,7 +39,6 @@ _ONE_PER_LINE = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "CR", "C1", "C3",
 
 class WosTaggedParser(rispy.WokParser):
     DEFAULT_MAPPING = _AllTags()
-    DEFAULT_LIST_TAGS = _EveryTag()  # type: ignore[assignment]
 
     def _add_tag(self, record: dict, tag: str | None, content: str,
                  extend_multiline: bool = False) -> None:
