@@ -86,3 +86,10 @@ def test_errors_are_one_line_and_exit_2(workspace):
     assert missing.exit_code == 2 and "no such file" in missing.output
     both = trawl("import", CINAHL, "--source", "cinahl", "--query-file", CINAHL, *args)
     assert both.exit_code == 2
+
+
+def test_help_names_every_format():
+    from trawl.sources.imports import FORMATS
+
+    text = (Path(__file__).resolve().parents[2] / "src/trawl/cli/imports.py").read_text()
+    assert [name for name in FORMATS if name not in text] == []

@@ -29,7 +29,7 @@ def import_export(
                                                     "was run from this file.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Override format detection: ris, "
                                             "medline, ovid, wos, wos-tab, scopus-csv, embase-csv, "
-                                            "pop-csv, endnote-xml, enw.")] = None,
+                                            "pop-csv, endnote-xml, enw, bibtex, csv.")] = None,
     again: Annotated[bool, typer.Option("--again", help="Import a file already imported for "
                                         "this source (same sha256) once more.")] = False,
     workspace: Annotated[Path, typer.Option("--workspace", "-w", help="The review workspace "
