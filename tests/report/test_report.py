@@ -287,6 +287,16 @@ def test_hits_counted_per_line_and_harvested_for_the_final_line(seed_workspace, 
     assert '<td class="num">1200</td>' in _section(page, 'id="target-scopus"')
 
 
+def test_lines_are_numbered_as_the_front_end_numbers_them(tmp_path):
+    """A PDF paste's form feed or a CRLF must not shift the lines diagnostics point at."""
+    strategy = tmp_path / "pasted.ovid"
+    strategy.write_bytes(b"1. peer.ti.\x0c\r\n2. (peer adj support*.ti,ab.\r\n3. 1 or 2\r\n")
+    data = gather(strategy=strategy, targets=["pubmed"])
+    assert [ln.lineno for ln in data.strategy.lines] == [1, 2, 3]
+    assert any(d.severity == "error" for d in data.strategy.lines[1].diagnostics)
+    assert data.strategy.lines[2].text == "3. 1 or 2"
+
+
 def test_pasted_search_history_counts_become_the_databases_hits(tmp_path):
     strategy = tmp_path / "history.ovid"
     strategy.write_text(

@@ -34,7 +34,11 @@ ADDED_LINE = "(added by trawl: the review's date and language limits)"
 def analyse_strategy(path: Path, text: str, database: str):
     """The front end's view of the strategy text read from ``path``: its lines and findings,
     the resolved Strategy (None when it has errors) and the statements that parsed anyway."""
-    raw_lines = text.splitlines()
+    # lines as the front end numbers them (not str.splitlines, which also breaks at form feeds
+    # and other separators a PDF paste carries); a final newline ends the last line
+    raw_lines = re.split(r"\r\n|\r|\n", text)
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()
     try:
         from trawl.query import analyse
     except ImportError as exc:
