@@ -79,3 +79,20 @@ def test_commands_fail_cleanly_without_a_workspace(tmp_path):
     ws = _workspace(tmp_path)
     code, out = run("export", "-w", ws)
     assert code == 2 and "run `trawl dedup` first" in out
+
+
+def test_review_shows_borderline_pairs_side_by_side(tmp_path):
+    from dedup_builders import TITLE, rec
+
+    store_with(tmp_path, {
+        "scopus": [rec("scopus", "2-s2.0-1", title=TITLE, year=2011, authors=["Aasen"],
+                       journal="The Map Reader")],
+        "wos": [rec("wos", "WOS:1", title=TITLE.upper(), year=1959, authors=["AASEN, K"],
+                    journal="GEOGRAPHICAL REVIEW")],
+    }).close()
+    code, out = run("dedup", "-w", tmp_path)
+    assert "2 records -> 2 unique" in out and "1 borderline pair(s)" in out
+    code, out = run("dedup", "review", "-w", tmp_path)
+    assert code == 0
+    assert "scopus:2-s2.0-1" in out and "wos:WOS:1" in out
+    assert "years differ" in out  # the reason, in the "why not merged" column

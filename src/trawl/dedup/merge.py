@@ -125,11 +125,15 @@ def merge(records: Sequence[tuple[int, Record]]) -> MergedRecord:
     pick("title", lambda r: r.title, title_better)
     pick("abstract", lambda r: r.abstract, lambda new, old: len(new) > len(old) * 1.1)
     pick("authors", lambda r: r.authors, lambda new, old: len(new) > len(old))
-    pick(
-        "journal",
-        lambda r: r.journal,
-        lambda new, old: len(new) > len(old) and old.upper() == old or len(new) > len(old) + 8,
-    )
+
+    def journal_better(new: str, old: str) -> bool:
+        # WoS writes names in capitals and many sources abbreviate: a mixed-case name beats an
+        # all-caps one, and a clearly longer (unabbreviated) name beats a shorter one.
+        if old.isupper() != new.isupper():
+            return old.isupper()
+        return len(new) > len(old) + 8
+
+    pick("journal", lambda r: r.journal, journal_better)
     for name in SCALAR_FIELDS:
         pick(name, lambda r, n=name: getattr(r, n))
     for name in LIST_FIELDS:

@@ -101,7 +101,16 @@ def trace(m: MergedRecord, labels: Mapping[str, str] | None = None) -> list[str]
     return [f"{label(x.source, labels)}: {'; '.join(x.identifiers())}" for x in m.members]
 
 
+# RIS reference types as importers keep them (a source's own TY), most specific first.
+_RIS_CODES = ("CONF", "CPAPER", "CHAP", "BOOK", "EBOOK", "THES", "RPRT", "JOUR", "EJOUR")
+
+
 def _ris_type(m: MergedRecord) -> str:
+    """The reference type: a source's own RIS code when one gave it, else from the type names."""
+    given = {t.strip().upper() for t in m.get("publication_types", [])}
+    for code in _RIS_CODES:
+        if code in given:
+            return "CONF" if code == "CPAPER" else "BOOK" if code == "EBOOK" else code
     types = " | ".join(t.lower() for t in m.get("publication_types", []))
     if "journal article" in types or "article" == types:
         return "JOUR"
