@@ -36,7 +36,7 @@ NO_QUERY = register(
     "No query for a source: the strategy could not be rendered and review.toml gives none.",
 )
 EXPORT_ONLY = register(
-    "HARVEST006", "info", "A source is searched by a person and imported from an export file.",
+    "HARVEST006", "error", "A source has no API: a person searches it and imports the export.",
 )
 NOTHING_TO_RESUME = register(
     "HARVEST007", "info", "--resume found no unfinished run for a source: it is skipped.",
