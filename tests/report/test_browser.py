@@ -225,13 +225,15 @@ PAGE_FACTS = """(() => {
     target: s.dataset.target,
     column: [...s.querySelectorAll('th[data-target]')].map(th => th.dataset.target),
     statements: [...s.querySelectorAll('tr.line[data-statement]:not(.added)')].map(tr => +tr.dataset.statement),
+    written: [...s.querySelectorAll('tr.line[data-statement]:not(.added) > td:nth-child(2)')].map(td => td.textContent),
     rendered: s.querySelectorAll('td.rendered').length,
   }));
   const sourceLines = [...document.querySelectorAll('#strategy tr.line')].map(tr => +tr.dataset.line);
+  const sourceTexts = [...document.querySelectorAll('#strategy tr.line > td.code')].map(td => td.textContent);
   const diags = [...document.querySelectorAll('#strategy tr.diagnostics li.diag')].map(li => ({
     line: li.dataset.line, code: li.dataset.code, severity: li.classList[1],
     visible: visible(li), color: getComputedStyle(li).color, text: li.textContent }));
-  return { targets, sourceLines, diags, checklist: document.querySelectorAll('#prisma-s tr[data-item]').length,
+  return { targets, sourceLines, sourceTexts, diags, checklist: document.querySelectorAll('#prisma-s tr[data-item]').length,
            title: document.title };
 })()"""
 
@@ -267,7 +269,8 @@ def test_seed_report_in_chromium(browser, seed_workspace, tmp_path):
     from trawl.review import Review
 
     review = Review.load(seed_workspace)
-    strategy = parse_strategy((seed_workspace / review.strategy).read_text(encoding="utf-8"))
+    text = (seed_workspace / review.strategy).read_text(encoding="utf-8")
+    strategy = parse_strategy(text)
     expected_targets = [s.target for s in review.sources.values()]
 
     page = _report(tmp_path, "seed-report.html", workspace=seed_workspace)
@@ -276,14 +279,15 @@ def test_seed_report_in_chromium(browser, seed_workspace, tmp_path):
 
     facts = browser.evaluate(PAGE_FACTS)
     numbers = [s.number for s in strategy.statements]
-    assert (
-        facts["sourceLines"][: len(numbers)]
-        == list(range(1, len(facts["sourceLines"]) + 1))[: len(numbers)]
-    )
+    # every line of the strategy, exactly as written, in the strategy section ...
+    assert facts["sourceTexts"] == text.splitlines()
+    assert facts["sourceLines"] == list(range(1, len(text.splitlines()) + 1))
+    # ... and beside its rendering in every target's column
     assert [t["target"] for t in facts["targets"]] == expected_targets
     for t in facts["targets"]:
         assert t["column"] == [t["target"]]
         assert t["statements"] == numbers, t["target"]
+        assert t["written"] == text.splitlines(), t["target"]
         assert t["rendered"] >= len(numbers), t["target"]  # each line has its rendering
     assert facts["checklist"] == 16
     browser.screenshot(ARTIFACTS / "report-seed.png")
