@@ -79,7 +79,10 @@ def draw_sample(rows: Sequence[SampleRow], fraction: float, seed: int) -> list[S
         )
     if not rows:
         raise TrawlError(
-            Diagnostic.of(SAMPLE_INVALID, "no records to sample: run `trawl dedup` first")
+            Diagnostic.of(
+                SAMPLE_INVALID,
+                "no records to screen: the store is empty, or every record is marked by a pre-screening rule",
+            )
         )
     ordered = sorted(rows, key=lambda r: _natural(r.key))
     k = math.ceil(fraction * len(ordered) - 1e-9)
