@@ -32,8 +32,11 @@ def _cell(value: object) -> str:
 
 
 def _code(value: str | None) -> str:
+    """Inline code for a table cell; a line break becomes <br> between code spans."""
     if not value:
         return ""
+    if "\n" in value or "\r" in value:
+        return "<br>".join(_code(part) for part in value.splitlines() if part)
     text = value.replace("|", "\\|")
     ticks = "``" if "`" in text else "`"
     pad = " " if ticks == "``" else ""
