@@ -36,6 +36,7 @@ SOURCE_PRIORITY: dict[str, int] = {
     "semantic-scholar": 11,
     "worldcat": 12,
     "primo": 12,
+    "oria": 12,
     "google-scholar": 20,
 }
 _UNKNOWN = 10
