@@ -54,6 +54,7 @@ def test_seed_renders_for_every_target(seed, target):
     assert not r.has_errors, [d.message for d in r.diagnostics if d.severity == "error"]
     for d in r.diagnostics:
         assert d.target == target and d.code in CODES
+        assert d.line is not None, d  # every diagnostic names an Ovid line
     if target != "crossref":  # crossref has no fields at all (a bag of words)
         assert r.fields[".ti,ab."]["target"]
     assert json.loads(json.dumps(r.to_json()))["target"] == target

@@ -352,14 +352,14 @@ class Renderer:
             return Rendering(d.name, "", [""], [], self.diagnostics())
         final = statements[-1]
         self._final_filters = {id(f) for f in _filters_in(final.expr)}
-        for note in d.NOTES:
-            self.emit(codes.PLATFORM_BEHAVIOUR, note)
         lines: list[RenderedLine] = []
         for st in statements:
             self.statement = st
             node = st.expr if d.HISTORY else self.inlined(st)
             lines.append(RenderedLine(st.number or 0, d.line_text(self, node)))
         self.statement = final
+        for note in d.NOTES:  # about the platform, so attached to the line the query ends on
+            self.emit(codes.PLATFORM_BEHAVIOUR, note, final)
         if d.HISTORY is None and _has_refs(statements):
             self.emit(codes.LINES_INLINED, f"{d.label} has no search history: "
                       "line references are inlined in brackets", final)
