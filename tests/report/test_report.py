@@ -185,6 +185,14 @@ def test_seed_report_diagnostics_sit_at_their_line_with_their_explanation(seed_w
     for _t, r, d in placed:
         assert r.source_lineno is not None and d.line is not None
         assert r.statement == d.line or r.source_lineno == d.line
+    from trawl.report.data import code_index
+
+    index = {r.code: r for r in code_index(data)}
+    for t, _r, d in placed:  # every code placed in a target is in the index, with that target
+        assert t.target in index[d.code].targets
+    assert sum(r.count for r in index.values()) == len(data.strategy.diagnostics) + sum(
+        len(t.diagnostics) for t in data.targets.value
+    )
     section = _section(page, f'id="target-{placed[0][0].target}"')
     d = placed[0][2]
     assert f'data-code="{d.code}"' in section

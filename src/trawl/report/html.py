@@ -21,6 +21,7 @@ from trawl.report.data import (
     ReportData,
     RunView,
     TargetView,
+    code_index,
     code_summary,
     origin_note,
     strategy_match,
@@ -204,8 +205,27 @@ def _summary(data: ReportData) -> str:
                 f'<td class="num">{_e(final if final is not None else "")}</td></tr>'
             )
         out.append("</tbody></table>")
+    out.append(_code_index(data))
     out.append("</section>")
     return "".join(out)
+
+
+def _code_index(data: ReportData) -> str:
+    rows = code_index(data)
+    if not rows:
+        return ""
+    body = "".join(
+        f'<tr><td><span class="count {_e(r.severity)}">{_e(r.severity)}</span></td>'
+        f'<td class="code">{_e(r.code)}</td><td>{_e(r.summary)}</td>'
+        f'<td class="num">{r.count}</td><td>{_e(", ".join(r.targets))}</td></tr>'
+        for r in rows
+    )
+    return (
+        "<details><summary>Every diagnostic code in this report</summary>"
+        '<table class="codes"><thead><tr><th>Severity</th><th>Code</th><th>Meaning</th>'
+        f'<th class="num">n</th><th>Where</th></tr></thead><tbody>{body}</tbody></table>'
+        "</details>"
+    )
 
 
 def _strategy(data: ReportData) -> str:

@@ -17,6 +17,7 @@ from trawl.report.data import (
     Part,
     ReportData,
     TargetView,
+    code_index,
     code_summary,
     origin_note,
     strategy_match,
@@ -133,6 +134,22 @@ def _summary(out: list[str], data: ReportData) -> None:
             f"{t.state} | {_counts(t.diagnostics)} | {final} |"
         )
     out.append("")
+    _code_index(out, data)
+
+
+def _code_index(out: list[str], data: ReportData) -> None:
+    rows = code_index(data)
+    if not rows:
+        return
+    out.append("<details><summary>Every diagnostic code in this report</summary>\n")
+    out.append("| Severity | Code | Meaning | n | Where |")
+    out.append("|---|---|---|--:|---|")
+    for r in rows:
+        out.append(
+            f"| {r.severity} | `{r.code}` | {_cell(r.summary)} | {r.count} | "
+            f"{', '.join(r.targets)} |"
+        )
+    out.append("\n</details>\n")
 
 
 def _strategy(out: list[str], data: ReportData) -> None:

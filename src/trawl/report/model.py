@@ -318,3 +318,37 @@ def strategy_match(run: RunView, sha256: str) -> str:
     if run.strategy_sha256 == sha256:
         return "rendered from this report's strategy text (same sha256)"
     return f"rendered from a DIFFERENT strategy text (sha256 {run.strategy_sha256[:12]}…)"
+
+
+@dataclass(frozen=True)
+class CodeCount:
+    """One diagnostic code across the report: how often, and where."""
+
+    code: str
+    severity: str
+    summary: str
+    count: int
+    targets: tuple[str, ...]  # "strategy" for the front end's findings
+
+
+def code_index(data: ReportData) -> list[CodeCount]:
+    """Every diagnostic code in the report, worst first, then most frequent."""
+    seen: dict[str, tuple[str, int, list[str]]] = {}
+
+    def add(d: Diagnostic, where: str) -> None:
+        severity, count, places = seen.get(d.code, (str(d.severity), 0, []))
+        if where not in places:
+            places.append(where)
+        seen[d.code] = (severity, count + 1, places)
+
+    for d in data.strategy.diagnostics:
+        add(d, "strategy")
+    for t in data.targets.value or ():
+        for d in t.diagnostics:
+            add(d, t.target)
+    rank = {"error": 0, "warning": 1, "info": 2}
+    rows = [
+        CodeCount(code, sev, code_summary(code), n, tuple(places))
+        for code, (sev, n, places) in seen.items()
+    ]
+    return sorted(rows, key=lambda r: (rank.get(r.severity, 3), -r.count, r.code))
