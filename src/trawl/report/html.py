@@ -221,7 +221,7 @@ def _code_index(data: ReportData) -> str:
         for r in rows
     )
     return (
-        "<details><summary>Every diagnostic code in this report</summary>"
+        "<details open><summary>Every diagnostic code in this report</summary>"
         '<table class="codes"><thead><tr><th>Severity</th><th>Code</th><th>Meaning</th>'
         f'<th class="num">n</th><th>Where</th></tr></thead><tbody>{body}</tbody></table>'
         "</details>"
