@@ -33,7 +33,8 @@ class Ebsco(Dialect):
         "kf": F("KW", "exact", "KW is database-dependent (ebsco.md §2)"),
         "kw": F("KW", "exact", "KW is database-dependent (ebsco.md §2)"),
         # ebsco.md §2: no code = the database's default fields (CINAHL: title, abstract, subjects)
-        "mp": F((), "exact", "the database's default fields"),
+        "mp": F((), "broader", "the database's default fields, set per database and by its "
+                "administrator (CINAHL: title, abstract, subject headings)"),
         "sh": F("MH"), "hw": F("SU"),
         "af": F("TX", "broader", "TX includes full text"),
     }
