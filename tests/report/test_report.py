@@ -24,20 +24,6 @@ from trawl.report.html import render_html
 from trawl.report.markdown import render_markdown
 
 
-def _renderers_built() -> bool:
-    try:
-        from trawl.dialects import get_dialect  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-# The renderers are written in parallel with the report; these tests run as soon as they exist.
-needs_renderers = pytest.mark.skipif(
-    not _renderers_built(), reason="trawl.dialects.get_dialect is not built yet"
-)
-
-
 @pytest.fixture(scope="module")
 def seed_workspace(tmp_path_factory) -> Path:
     from trawl.report.example import build_example_workspace
@@ -149,7 +135,6 @@ def test_report_page_is_self_contained(strategy_only):
 # -- the seed review, built from recorded exports and cassettes ----------------------------------
 
 
-@needs_renderers
 def test_seed_report_shows_every_line_beside_every_target(seed_workspace):
     from trawl.review import Review
 
@@ -176,7 +161,6 @@ def test_seed_report_shows_every_line_beside_every_target(seed_workspace):
         )
 
 
-@needs_renderers
 def test_seed_report_diagnostics_sit_at_their_line_with_their_explanation(seed_workspace):
     data = gather(workspace=seed_workspace)
     page = render_html(data)
