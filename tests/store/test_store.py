@@ -62,7 +62,9 @@ def test_a_page_stores_payload_records_events_and_checkpoint(store, make_record)
     assert response.payload["size"] == len(body)
     stored = list(store.records())
     assert [s.id for s in stored] == [1, 2]
-    assert stored[0].record == make_record(1)
+    assert stored[0].record == make_record(1) == store.record(1).record
+    with pytest.raises(TrawlError, match="no record 9"):
+        store.record(9)
     assert stored[0].run_ids == (run.id,) and stored[0].payload_sha256 == res.payload_sha256
     (page,) = store.pages(run.id)
     assert (page.number, page.payload_sha256, page.media_type) == (

@@ -636,13 +636,11 @@ class Store:
         return self._records_where("r.source = ?", (source,))
 
     def record(self, record_id: int) -> StoredRecord:
-        with self._lock:
-            row = self._conn.execute("SELECT source FROM records WHERE id = ?", (record_id,))
-            if row.fetchone() is None:
-                raise TrawlError(Diagnostic.of(STORE_MISUSE, f"no record {record_id}"))
-        for stored in self._records_where("r.id = ?", (record_id,)):
-            return stored
-        raise AssertionError("unreachable")
+        """One stored record by id."""
+        found = next(self._records_where("r.id = ?", (record_id,)), None)
+        if found is None:
+            raise TrawlError(Diagnostic.of(STORE_MISUSE, f"no record {record_id} in {self.path}"))
+        return found
 
     def _records_where(self, where: str, args: tuple) -> Iterator[StoredRecord]:
         with self._lock:
