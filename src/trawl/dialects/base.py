@@ -17,12 +17,13 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any, ClassVar
 
 from trawl.dialects import codes
 from trawl.dialects.fields import F, FieldUse, canon, resolve
+from trawl.dialects.limits import LANGUAGES, DateTpl, language_name, parse_date
 from trawl.dialects.rendering import RenderedLine, Rendering
+from trawl.dialects.vocabulary import vocab_entry_terms, vocab_lookup
 from trawl.dialects.wildcards import Wildcards, convert
 from trawl.query.ast import (
     Bool,
@@ -40,18 +41,6 @@ from trawl.query.ast import (
 )
 from trawl.query.diagnostics import Diagnostic, TrawlError
 
-# Language names as Ovid writes them -> (MARC/ISO 639-2 code, ISO 639-1 code).
-LANGUAGES: dict[str, tuple[str, str]] = {
-    "english": ("eng", "en"), "french": ("fre", "fr"), "german": ("ger", "de"),
-    "spanish": ("spa", "es"), "italian": ("ita", "it"), "portuguese": ("por", "pt"),
-    "dutch": ("dut", "nl"), "danish": ("dan", "da"), "norwegian": ("nor", "no"),
-    "swedish": ("swe", "sv"), "finnish": ("fin", "fi"), "russian": ("rus", "ru"),
-    "chinese": ("chi", "zh"), "japanese": ("jpn", "ja"), "korean": ("kor", "ko"),
-    "polish": ("pol", "pl"), "turkish": ("tur", "tr"), "arabic": ("ara", "ar"),
-    "greek": ("gre", "el"), "hebrew": ("heb", "he"), "czech": ("cze", "cs"),
-    "hungarian": ("hun", "hu"), "icelandic": ("ice", "is"),
-}
-
 _PLAIN_WORD = re.compile(r"^[\w*?#$'’\-]+$")
 _MAX_EXPANSION = 200  # pairwise proximity expansions beyond this fall back to AND
 
@@ -63,14 +52,6 @@ class Out:
     text: str
     atomic: bool = True
     op: str | None = None  # the top-level operator ("and"/"or") when not atomic
-
-
-@dataclass(frozen=True, slots=True)
-class DateTpl:
-    """A date filter as query text: ``both`` for a start and end, ``until`` for an open start."""
-
-    both: str
-    until: str
 
 
 Seq = tuple[Term, ...]
@@ -258,32 +239,6 @@ def _alternatives(node: Any) -> list[Seq] | None:
         combos = list(itertools.islice(itertools.product(*parts), _MAX_EXPANSION + 1))  # type: ignore[arg-type]
         return [tuple(w for s in c for w in s) for c in combos]
     return None
-
-
-def _parse_date(value: str, end: bool) -> date | None:
-    v = value.strip().strip('"').strip()
-    if not v or v.lower() in ("current", "present", "now"):
-        return None
-    digits = re.sub(r"\D", "", v)
-    try:
-        if len(digits) >= 8:
-            return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-        if len(digits) >= 6:
-            y, m = int(digits[:4]), int(digits[4:6])
-            if end:
-                nxt = date(y + (m == 12), m % 12 + 1, 1)
-                return nxt - timedelta(days=1)
-            return date(y, m, 1)
-        if len(digits) == 4:
-            return date(int(digits), 12, 31) if end else date(int(digits), 1, 1)
-    except ValueError:
-        return None
-    return None
-
-
-def language_name(value: str) -> str:
-    v = value.strip().strip('"').lower()
-    return re.sub(r"\s+language$", "", v).strip()
 
 
 class Renderer:
@@ -712,8 +667,8 @@ class Renderer:
             langs = [language_name(v) for v in flt.values]
             return self.language(langs, flt)
         if kind in ("year", "entry-date"):
-            start = _parse_date(flt.values[0], False) if flt.values else None
-            end = _parse_date(flt.values[1], True) if len(flt.values) > 1 else None
+            start = parse_date(flt.values[0], False) if flt.values else None
+            end = parse_date(flt.values[1], True) if len(flt.values) > 1 else None
             return self.dates(start, end, kind == "entry-date", flt)
         if kind == "humans" and d.HUMANS:
             if "humans" in d.UNCONFIRMED:
@@ -860,42 +815,6 @@ def _ovid_near(node: Near) -> str:
 def _ovid_heading(h: Heading) -> str:
     return f"{'exp ' if h.explode else ''}{'*' if h.major else ''}{h.label}/" + \
         ",".join(h.subheadings)
-
-
-# ---- the vocabulary crosswalk (trawl.vocab), used through two small functions ---------------------
-
-def vocab_lookup(r: Renderer, h: Heading) -> Any:
-    try:
-        from trawl import vocab
-        lookup = vocab.lookup
-    except (ImportError, AttributeError):
-        r.emit(codes.VOCAB_UNAVAILABLE, "trawl.vocab.lookup is not available; headings fall "
-               "back to free text")
-        return None
-    try:
-        return lookup(h.label, source=h.vocabulary, target=r.d.VOCABULARY)
-    except (ValueError, KeyError, LookupError):
-        return None
-
-
-def vocab_entry_terms(r: Renderer, h: Heading) -> list[str]:
-    try:
-        from trawl import vocab
-        entry_terms = vocab.entry_terms
-    except (ImportError, AttributeError):
-        r.emit(codes.VOCAB_UNAVAILABLE, "trawl.vocab.entry_terms is not available; free-text "
-               "fallbacks use the heading label only")
-        return []
-    return list(_entry_terms(entry_terms, h.label, h.vocabulary))
-
-
-@lru_cache(maxsize=4096)
-def _entry_terms(entry_terms: Any, label: str, vocabulary: str) -> tuple[str, ...]:
-    """trawl.vocab's entry terms, cached per heading (the crosswalk data never changes)."""
-    try:
-        return tuple(entry_terms(label, vocabulary=vocabulary))
-    except (ValueError, KeyError, LookupError):
-        return ()
 
 
 def slop_pair(r: Renderer, seqs: tuple[Seq, ...], distance: int, f: FieldUse | None,

@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any, ClassVar
 
 from trawl.dialects import codes
-from trawl.dialects.base import Dialect, Out, Renderer, language_name
+from trawl.dialects.base import Dialect, Out, Renderer
 from trawl.dialects.fields import _ORDER, F
+from trawl.dialects.limits import language_name, parse_date
 from trawl.dialects.rendering import RenderedLine
 from trawl.dialects.wildcards import Wildcards
 from trawl.query.ast import Filter, Heading, Limit, LineRef
@@ -87,10 +88,8 @@ class Ovid(Dialect):
             return shown[0] if len(shown) == 1 else "(" + " or ".join(shown) + ")"
         if flt.kind == "entry-date" and flt.raw.endswith("(review.toml)") or \
                 flt.kind == "entry-date" and not same_db:
-            from trawl.dialects.base import _parse_date
-
-            start = _parse_date(flt.values[0], False) if flt.values else None
-            end = _parse_date(flt.values[1], True) if len(flt.values) > 1 else None
+            start = parse_date(flt.values[0], False) if flt.values else None
+            end = parse_date(flt.values[1], True) if len(flt.values) > 1 else None
             s, e = start or self.OPEN_START, end or date.today()
             if self.ENTRY_LIMIT:
                 return f"{self.ENTRY_LIMIT}{s:%Y%m%d}-{e:%Y%m%d}"
