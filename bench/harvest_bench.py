@@ -32,7 +32,7 @@ from trawl.sources.harvest import Plan, harvest_source  # noqa: E402
 from trawl.sources.http import Http  # noqa: E402
 from trawl.store import Store  # noqa: E402
 
-APIS = ("europepmc", "openalex", "crossref", "semantic-scholar", "scopus", "pubmed")
+APIS = ("europepmc", "openalex", "crossref", "semantic-scholar", "scopus", "pubmed", "wos")
 
 
 def rss_mb() -> float:

@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
-APIS = ("europepmc", "openalex", "crossref", "semantic-scholar", "scopus", "pubmed")
+APIS = ("europepmc", "openalex", "crossref", "semantic-scholar", "scopus", "pubmed", "wos")
 FAULTS = ("total-change", "429", "429-retry-after", "500", "502", "503", "stall", "reset", "truncated",
           "malformed")
 
@@ -45,6 +45,7 @@ class Templates:
         self.crossref = json.loads(_body("crossref-query"))["message"]["items"][0]
         self.s2 = json.loads(_body("semantic-scholar-bulk-full"))["data"][0]
         self.scopus = json.loads(_body("scopus-search"))["search-results"]["entry"][0]
+        self.wos = json.loads(_body("wos-starter.synthetic"))["hits"][0]  # documented schema
         medline = _body("pubmed-eutils.derived", 2)
         self.medline = medline.strip().split("\n\n")[0]
         self.esearch_head = ('<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSearchResult PUBLIC '
@@ -89,6 +90,11 @@ def record(api: str, i: int) -> object:
         r.update({"eid": f"2-s2.0-{850000000 + i}", "dc:title": title,
                   "prism:doi": f"10.5555/sc.{i}"})
         return r
+    if api == "wos":
+        r = copy.copy(t.wos)
+        r.update(uid=f"WOS:{700000000000000 + i}", title=title,
+                 identifiers={**t.wos["identifiers"], "doi": f"10.5555/wos.{i}"})
+        return r
     if api == "pubmed":
         pmid = str(30000000 + i)
         text = re.sub(r"^PMID- \d+", f"PMID- {pmid}", t.medline, flags=re.M)
@@ -130,7 +136,7 @@ class FakeApi:
         host, port = self.server.server_address[:2]
         root = {"europepmc": "/europepmc/webservices/rest", "openalex": "", "crossref": "",
                 "semantic-scholar": "/graph/v1", "scopus": "/content/search/scopus",
-                "pubmed": "/entrez/eutils"}[self.api]
+                "pubmed": "/entrez/eutils", "wos": "/apis/wos-starter/v1"}[self.api]
         return f"http://{host}:{port}{root}"
 
     def __enter__(self) -> FakeApi:
@@ -149,13 +155,14 @@ class FakeApi:
     def accession(self, i: int) -> str:
         return {"europepmc": f"MED/{30000000 + i}", "openalex": f"W{900000000 + i}",
                 "crossref": f"10.5555/cr.{i}", "semantic-scholar": f"{i:040x}",
-                "scopus": f"2-s2.0-{850000000 + i}", "pubmed": str(30000000 + i)}[self.api]
+                "scopus": f"2-s2.0-{850000000 + i}", "pubmed": str(30000000 + i),
+                "wos": f"WOS:{700000000000000 + i}"}[self.api]
 
     def _slice(self, start: int, size: int) -> list:
         return [record(self.api, i) for i in range(start, min(self.n, start + size))]
 
     CURSOR = {"europepmc": "cursorMark", "openalex": "cursor", "crossref": "cursor",
-              "semantic-scholar": "token", "scopus": "cursor"}
+              "semantic-scholar": "token", "scopus": "cursor", "wos": "page"}
 
     def _key(self, path: str, query: dict[str, str], form: dict[str, str], shift: int) -> tuple:
         if self.api == "pubmed":
@@ -179,6 +186,11 @@ class FakeApi:
                     f"{root}/efetch.fcgi", {}, form)
             return
         name = self.CURSOR[self.api]
+        if self.api == "wos":
+            for page in range(1, self.n // self.page_size + 2):
+                self._memo[self._key("", {"page": str(page)}, {}, 0)] = self.page(
+                    "", {"page": str(page)}, {})
+            return
         for start in range(0, self.n + 1, self.page_size):
             if start == 0:
                 value = None if self.api == "semantic-scholar" else "*"
@@ -241,6 +253,11 @@ class FakeApi:
                 "opensearch:itemsPerPage": str(len(items)),
                 "cursor": {"@current": cursor, "@next": nxt},
                 "entry": items or [{"@_fa": "true", "error": "Result set was empty"}]}}).encode()
+        if api == "wos":  # page (1-based) x limit; an empty page past the end
+            page = int(query.get("page", 1))
+            items = self._slice((page - 1) * size, size)
+            return "application/json", json.dumps({
+                "metadata": {"total": n, "page": page, "limit": size}, "hits": items}).encode()
         if api == "pubmed":
             t = templates()
             if path.endswith("esearch.fcgi"):
