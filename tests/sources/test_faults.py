@@ -21,7 +21,7 @@ def harvest(tmp_path, name: str, api: FakeApi, *, resume=False, store=None, atte
     prefix = f"TRAWL_{api.api.upper().replace('-', '_')}"
     env = {f"{prefix}_BASE_URL": api.url, f"{prefix}_RATE": "500"}
     policy = RetryPolicy(attempts=attempts, initial=0.001, maximum=0.005, retry_after_cap=0.005)
-    with Http(retry=policy, timeout=0.3, env=env) as http:
+    with Http(retry=policy, timeout=0.5, env=env) as http:
         result = harvest_source(store, Plan(api.api, get_card(api.api), "peer support", {}),
                                 Limits(), http, resume=resume, env=env, max_pages=max_pages,
                                 page_size=api.page_size)
@@ -40,7 +40,7 @@ def test_every_fault_once_gives_the_fault_free_records(tmp_path, api_name):
         assert result.status == "complete", result.note
         expected = accessions(store, api_name)
     assert expected == sorted(clean.expected_ids())
-    with FakeApi(api_name, n, page_size=size, stall=0.6,
+    with FakeApi(api_name, n, page_size=size, stall=1.0,
                  faults=fault_schedule(FAULTS)) as faulty:
         store, result = harvest(tmp_path, "faulty", faulty)
         assert result.status == "complete", result.note
