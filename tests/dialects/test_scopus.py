@@ -63,3 +63,14 @@ def test_review_can_choose_strict_title_and_abstract():
 def test_review_naming_an_unknown_field_is_refused():
     with pytest.raises(TrawlError, match="TITLEABS"):
         render("scopus", "psw.ti,ab.", review=review(fields={"scopus": {"ti,ab": "TITLEABS"}}))
+
+
+@pytest.mark.parametrize("fields", [
+    {"ti,ab": 5},
+    {"title": "ti,ab"},
+    {"scopus": "TITLE"},
+    {"headings": "title and abstract"},
+])
+def test_malformed_fields_tables_are_refused(fields):
+    with pytest.raises(TrawlError, match="review.toml"):
+        render("scopus", "psw.ti,ab.", review=review(fields=fields))

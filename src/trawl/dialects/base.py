@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from trawl.dialects import codes
-from trawl.dialects.fields import F, FieldUse, canon, resolve
+from trawl.dialects.fields import F, FieldUse, canon, config_problem, resolve
 from trawl.dialects.limits import LANGUAGES, DateTpl, language_name, parse_date
 from trawl.dialects.rendering import RenderedLine, Rendering
 from trawl.dialects.vocabulary import vocab_entry_terms, vocab_lookup
@@ -262,6 +262,13 @@ class Renderer:
         self.statement: Statement | None = None
         self._final_filters: set[int] = set()
         self.review_fields: dict[str, Any] = dict(getattr(review, "fields", {}) or {})
+        if self.review_fields:
+            from trawl.dialects import TARGETS
+
+            problem = config_problem(self.review_fields, TARGETS)
+            if problem is not None:
+                raise TrawlError(Diagnostic.of(codes.BAD_FIELD_CONFIG, f"review.toml {problem}",
+                                               target=dialect.name))
 
     # ---- diagnostics ------------------------------------------------------------------------
 

@@ -68,7 +68,7 @@ PARAM_FROM_INNER_LINE = register(
 VOCAB_UNAVAILABLE = register(
     "DIA029", "warning", "The heading crosswalk (trawl.vocab) could not be used; headings fall back to free text.")
 BAD_FIELD_CONFIG = register(
-    "DIA030", "error", "review.toml [fields] names a field code the target does not have.")
+    "DIA030", "error", "review.toml [fields] is malformed or names a field code the target does not have.")
 PLATFORM_BEHAVIOUR = register(
     "DIA031", "info", "A platform behaviour that changes what the rendered query finds (stemming, lemmatization, relevance ranking, result caps).")
 NESTING_UNRELIABLE = register(

@@ -20,6 +20,7 @@ Keys are Ovid field codes without dots, comma separated, in any order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -79,6 +80,27 @@ class FieldUse:
 
 
 _RANK = {"exact": 0, "configured": 0, "narrower": 1, "broader": 2}
+_OVID_KEY = re.compile(r"^[a-z]{2}(,[a-z]{2})*$")
+
+
+def config_problem(fields: dict, targets: tuple[str, ...]) -> str | None:
+    """What is wrong with a review.toml ``[fields]`` table, or None (see the module docstring)."""
+    for key, value in fields.items():
+        if key in targets:
+            if not isinstance(value, dict) or not all(
+                    isinstance(k, str) and _OVID_KEY.match(canon(k)) and isinstance(v, str)
+                    for k, v in value.items()):
+                return (f"[fields.{key}] must map Ovid suffixes to the target's field codes, "
+                        'e.g. "ti,ab" = "TITLE,ABS"')
+        elif key == "headings":
+            if not isinstance(value, str) or not _OVID_KEY.match(canon(value)):
+                return '[fields] headings must be Ovid field codes, e.g. headings = "ti,ab,kf"'
+        elif not _OVID_KEY.match(canon(key)):
+            return (f"[fields] key {key!r} is neither Ovid field codes (\"ti,ab\"), 'headings', "
+                    "nor a target name")
+        elif not isinstance(value, str) or not _OVID_KEY.match(canon(value)):
+            return f'[fields] "{key}" must name Ovid field codes, e.g. "ti,ab,kf"'
+    return None
 
 
 def resolve(table: dict[str, F], default: F, ovid: str, via: str, override: str | None,
