@@ -63,8 +63,9 @@ class Crossref(Dialect):
         return " ".join(words)
 
     def single_query(self, r: Renderer, node: Any, lines: list[RenderedLine]) -> str:
-        r.emit(codes.CROSSREF_BAG, "Crossref: Boolean, phrases, proximity and field suffixes "
-               "are lost; the query is the strategy's distinct words, ranked by relevance")
+        r.emit(codes.CROSSREF_BAG, "Crossref: Boolean, phrases, proximity, field suffixes and "
+               "subject headings (only their label words remain) are lost; the query is the "
+               "strategy's distinct words, ranked by relevance")
         r.query_param = "query.bibliographic"  # crossref.md §1: recommended over query=
         return self.line_text(r, node)
 

@@ -78,6 +78,8 @@ class PubMed(Dialect):
             return None
         if any(w.has_wildcard for s in seqs for w in s) or any(len(s) != 1 for s in seqs):
             return None
+        if len(seqs) != 2:  # "a b c"[tiab:~N] means all within N of each other: not Ovid's chain
+            return None
         words = " ".join(r.word(s[0]) for s in seqs)
         return Out(f'"{words}"[{fu.codes[0]}:~{distance}]')
 
