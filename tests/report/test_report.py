@@ -332,6 +332,7 @@ def test_as_published_strategy_is_rendered_where_the_error_cannot_reach(seed_wor
         assert "has an error" in missing[2] and "line 2" in missing[14]
         assert "line 14" in missing[48] and "line 48" in missing[49]
         assert t.query == "" and not any(r.added for r in t.rows)
+    assert data.crosswalk.ok and len(data.crosswalk.value) >= 11  # headings mean what they say
     md = render_markdown(data)
     assert "_not rendered: refers to line 2, which has an error_" in md
     assert "partly rendered: the strategy has 1 error on line 2" in md

@@ -142,7 +142,8 @@ def gather(
     rendered = _attempt(
         "renderings", lambda: render_targets(chosen, view, resolved, parsed, review, sources, hits)
     )
-    crosswalk = _attempt("heading crosswalk", lambda: crosswalk_rows(resolved, view))
+    statements = resolved.statements if resolved is not None else parsed
+    crosswalk = _attempt("heading crosswalk", lambda: crosswalk_rows(statements, view))
 
     title = (review.title or review.name) if review is not None else strategy_path.name
     generated = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)

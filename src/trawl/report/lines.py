@@ -285,16 +285,19 @@ def _target_view(target, label, rendering, strategy, view: StrategyView, hits: d
     )
 
 
-def crosswalk_rows(strategy, view: StrategyView) -> Part[tuple[CrosswalkRow, ...]]:
-    """Each subject heading of the strategy beside its mapping in the other vocabularies."""
-    if strategy is None:
+def crosswalk_rows(statements, view: StrategyView) -> Part[tuple[CrosswalkRow, ...]]:
+    """Each subject heading of the strategy beside its mapping in the other vocabularies.
+
+    ``statements``: the resolved strategy's, or those that parsed in a strategy with errors (a
+    heading means the same whatever else is broken)."""
+    if not statements:
         return Part("not run", note=view.note or "the strategy was not parsed")
     from trawl.query.ast import Heading, walk
     from trawl.vocab import TARGET_VOCABULARIES, lookup
 
     source_text = {ln.lineno: ln.text for ln in view.lines}
     rows = []
-    for pos, st in enumerate(strategy.statements, 1):
+    for pos, st in enumerate(statements, 1):
         number = st.number if st.number is not None else pos
         for node in walk(st.expr):
             if not isinstance(node, Heading):
