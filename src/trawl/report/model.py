@@ -46,6 +46,8 @@ class SourceLine:
 
 @dataclass(frozen=True)
 class StrategyView:
+    """The strategy file as the front end read it: every line, every finding, the verdict."""
+
     path: str
     database: str
     lines: tuple[SourceLine, ...]
@@ -168,6 +170,8 @@ class PrismaView:
 
 @dataclass(frozen=True)
 class ReportData:
+    """Everything one report shows; built by `trawl.report.data.gather`, read by the writers."""
+
     title: str
     review_name: str | None
     generated: str  # ISO 8601, UTC
