@@ -33,8 +33,14 @@ from conftest import REPO, SEED
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+# Debian's package (what .ci/run installs), else the names other systems use; TRAWL_CHROMIUM wins.
+CHROMIUM = os.environ.get("TRAWL_CHROMIUM") or next(
+    (
+        found
+        for name in ("chromium", "chromium-browser", "google-chrome")
+        if (found := shutil.which(name))
+    ),
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None,
 )
 if CHROMIUM is None:
     pytest.skip(
