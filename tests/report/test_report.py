@@ -289,6 +289,17 @@ def test_lines_are_numbered_as_the_front_end_numbers_them(tmp_path):
     assert data.strategy.lines[2].text == "3. 1 or 2"
 
 
+def test_an_empty_strategy_file_still_says_why(tmp_path):
+    strategy = tmp_path / "empty.ovid"
+    strategy.write_text("", encoding="utf-8")
+    data = gather(strategy=strategy, targets=["pubmed"])
+    assert not data.strategy.parsed and data.strategy.errors
+    assert data.strategy.general == data.strategy.errors  # no line to sit at: shown for the whole
+    code = data.strategy.errors[0].code
+    assert f'data-code="{code}"' in _section(render_html(data), 'id="strategy"')
+    assert code in render_markdown(data)
+
+
 def test_pasted_search_history_counts_become_the_databases_hits(tmp_path):
     strategy = tmp_path / "history.ovid"
     strategy.write_text(

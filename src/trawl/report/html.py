@@ -240,6 +240,8 @@ def _strategy(data: ReportData) -> str:
         out.append(
             f'<p class="note">{_state("not rendered" if not s.parsed else "ok")} {_e(s.note)}</p>'
         )
+    if s.general:
+        out.append("<p>For the whole strategy:</p>" + _diag_list(s.general))
     out.append(
         '<table class="lines source"><thead><tr><th class="num">File line</th>'
         '<th class="num">#</th><th>Ovid</th></tr></thead><tbody>'

@@ -65,7 +65,10 @@ def analyse_strategy(path: Path, text: str, database: str):
         lines = lines[:-1] + (dataclasses.replace(last, diagnostics=last.diagnostics + tail),)
     n = len(resolved.statements) if resolved is not None else 0
     note = "" if resolved is not None else _error_note(diagnostics)
-    view = StrategyView(str(path), database, lines, diagnostics, resolved is not None, n, note)
+    general = tail if not lines else ()
+    view = StrategyView(
+        str(path), database, lines, diagnostics, resolved is not None, n, note, general=general
+    )
     return view, resolved, (parsed if resolved is None else ())
 
 

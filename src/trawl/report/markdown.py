@@ -161,6 +161,10 @@ def _strategy(out: list[str], data: ReportData) -> None:
     )
     if s.note:
         out.append(f"_{s.note}_\n")
+    if s.general:
+        out.append("For the whole strategy:\n")
+        out.extend(f"- {_diag(d)}" for d in s.general)
+        out.append("")
     out.append("| File line | # | Ovid | Diagnostics |")
     out.append("|--:|--:|---|---|")
     for ln in s.lines:

@@ -56,6 +56,7 @@ class StrategyView:
     statements: int = 0  # how many numbered lines the resolved strategy has
     note: str = ""  # why it was not parsed (e.g. the front end is not built yet)
     sha256: str = ""  # of the file's bytes (a harvest run records the hash of what it rendered)
+    general: tuple[Diagnostic, ...] = ()  # findings with no line to sit at (an empty file)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
