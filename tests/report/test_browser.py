@@ -324,3 +324,18 @@ def test_as_published_report_shows_line_2_in_chromium(browser, seed_workspace, t
         assert t["statements"] == list(range(1, 50)), t["target"]
         assert t["rendered"] == 45, t["target"]  # all but 2 and the lines built on it: 14, 48, 49
     browser.screenshot(ARTIFACTS / "report-as-published.png", at="#src-1", height=1400)
+
+
+def test_strategy_only_report_in_chromium(browser, tmp_path):
+    """An empty workspace: the sections with nothing yet say "not run", visibly."""
+    ws = tmp_path / "only-a-strategy"
+    ws.mkdir()
+    (ws / "strategy.ovid").write_bytes((SEED / "strategy.ovid").read_bytes())
+    page = _report(tmp_path, "strategy-only.html", workspace=ws)
+    browser.open(page)
+    assert browser.requested_urls() == [page.resolve().as_uri()]
+    notes = browser.evaluate(
+        "['runs', 'provenance', 'prisma-flow'].map(id => "
+        "document.querySelector('#' + id + ' .state').textContent)"
+    )
+    assert notes == ["not run", "not run", "not run"]
