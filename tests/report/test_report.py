@@ -437,6 +437,23 @@ def test_cli_writes_html_and_markdown(strategy_only, tmp_path):
     assert "### `pubmed`: partly rendered" in md_path.read_text(encoding="utf-8")
 
 
+def test_json_report_carries_the_same_data(seed_workspace):
+    import json
+
+    from trawl.report.json_report import render_json
+
+    data = gather(workspace=seed_workspace)
+    out = json.loads(render_json(data))
+    assert out["runs"]["state"] == "ok" and len(out["runs"]["value"]) == len(data.runs.value)
+    scopus = next(t for t in out["targets"]["value"] if t["target"] == "scopus")
+    placed = [d for r in scopus["rows"] for d in r["diagnostics"]]
+    assert placed and all(
+        {"code", "severity", "message", "line", "column"} <= set(d) for d in placed
+    )
+    assert [e["item"] for e in out["prisma_s"]] == list(range(1, 17))
+    assert out["provenance"]["value"]["head"] == data.provenance.value.head
+
+
 def test_cli_rejects_bad_input_in_one_line(strategy_only):
     out = _trawl("report", "--workspace", str(strategy_only), "--to", "altavista")
     assert out.returncode == 2

@@ -35,7 +35,12 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         fmt: Annotated[
-            str, typer.Option("--format", "-f", help="html (self-contained page) or md.")
+            str,
+            typer.Option(
+                "--format",
+                "-f",
+                help="html (self-contained page), md (for an appendix) or json (for tools).",
+            ),
         ] = "html",
         to: Annotated[
             str | None,
@@ -73,8 +78,8 @@ def _build(workspace, strategy, out, fmt, to, generated):
     from trawl.query.diagnostics import Diagnostic, TrawlError
     from trawl.report.data import REPORT_NO_STRATEGY, gather
 
-    if fmt not in ("html", "md"):
-        raise typer.BadParameter(f"--format must be html or md, not {fmt!r}")
+    if fmt not in ("html", "md", "json"):
+        raise typer.BadParameter(f"--format must be html, md or json, not {fmt!r}")
     if workspace is None and strategy is None:
         if Path("review.toml").is_file():
             workspace = Path(".")
@@ -101,6 +106,10 @@ def _build(workspace, strategy, out, fmt, to, generated):
         from trawl.report.markdown import render_markdown
 
         text = render_markdown(data)
+    elif fmt == "json":
+        from trawl.report.json_report import render_json
+
+        text = render_json(data)
     else:
         from trawl.report.html import render_html
 
