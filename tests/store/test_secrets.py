@@ -6,6 +6,7 @@ import json
 from urllib.parse import quote, quote_plus
 
 import pytest
+from store_helpers import make_record
 from typer.testing import CliRunner
 
 from trawl.cli import app
@@ -51,7 +52,7 @@ def test_redact_by_name_in_urls_mappings_and_pairs():
     }
 
 
-def test_no_key_reaches_the_store_wal_or_output(tmp_path, keys, make_record):
+def test_no_key_reaches_the_store_wal_or_output(tmp_path, keys):
     ws = init_workspace(tmp_path / "review").workspace
     scopus, ncbi, wos = keys["SCOPUS_API_KEY"], keys["NCBI_API_KEY"], keys["WOS_API_KEY"]
     inst = keys["SCOPUS_INSTTOKEN"]

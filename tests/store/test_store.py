@@ -6,9 +6,16 @@ import json
 import sqlite3
 
 import pytest
+from store_helpers import make_record
 
 from trawl.query.diagnostics import TrawlError
 from trawl.store import Record, Store
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.create(tmp_path / "store.sqlite") as s:
+        yield s
 
 
 def test_create_refuses_existing_and_open_needs_a_store(tmp_path):
@@ -39,7 +46,7 @@ def test_sqlite_settings_and_migrations_are_recorded(store):
     assert migrated == sorted(versions)
 
 
-def test_a_page_stores_payload_records_events_and_checkpoint(store, make_record):
+def test_a_page_stores_payload_records_events_and_checkpoint(store):
     run = store.start_run(kind="harvest", source="scopus", params={"query": "TITLE(peer)"})
     assert run.status == "running" and run.params["tool_version"]
     body = b'{"search-results": {"entry": []}}'
@@ -72,7 +79,7 @@ def test_a_page_stores_payload_records_events_and_checkpoint(store, make_record)
     assert store.verify().ok
 
 
-def test_a_record_seen_again_is_known_and_linked_to_the_later_run(store, make_record):
+def test_a_record_seen_again_is_known_and_linked_to_the_later_run(store):
     first = store.start_run(kind="harvest", source="scopus", params={})
     store.add_page(first.id, b"page one", "text/plain", records=[make_record(1)])
     store.finish_run(first.id, reported_total=1)
@@ -125,7 +132,7 @@ def test_identity_falls_back_from_accession_to_doi_pmid_and_title(store):
     assert len(res2.new) == 1
 
 
-def test_identical_payloads_are_stored_once(store, make_record):
+def test_identical_payloads_are_stored_once(store):
     run = store.start_run(kind="harvest", source="scopus", params={})
     r1 = store.add_page(run.id, b"same bytes", "text/plain", records=[make_record(1)])
     r2 = store.add_page(run.id, b"same bytes", "text/plain", records=[make_record(1)])
@@ -135,7 +142,7 @@ def test_identical_payloads_are_stored_once(store, make_record):
     assert store.verify().ok
 
 
-def test_finish_resume_and_counts(store, make_record):
+def test_finish_resume_and_counts(store):
     run = store.start_run(kind="harvest", source="scopus", params={"query": "q"})
     store.add_page(
         run.id,
@@ -169,7 +176,7 @@ def test_unknown_run_is_a_clear_error(store):
         store.log_event("note", {}, run_id=42)
 
 
-def test_transaction_is_all_or_nothing(store, make_record):
+def test_transaction_is_all_or_nothing(store):
     run = store.start_run(kind="harvest", source="scopus", params={})
     head = store.head()
     with pytest.raises(RuntimeError), store.transaction():
@@ -204,7 +211,7 @@ def test_log_event_is_chained_canonical_and_redacted(store):
     assert store.head() == (e2.seq, e2.hash)
 
 
-def test_records_are_plain_rows_any_sqlite_tool_can_read(tmp_path, make_record):
+def test_records_are_plain_rows_any_sqlite_tool_can_read(tmp_path):
     path = tmp_path / "store.sqlite"
     with Store.create(path) as store:
         run = store.start_run(kind="harvest", source="scopus", params={"query": "peer"})
@@ -229,7 +236,7 @@ def test_records_are_plain_rows_any_sqlite_tool_can_read(tmp_path, make_record):
     ]
 
 
-def test_add_page_validates_mappings_naming_record_and_field(store, make_record):
+def test_add_page_validates_mappings_naming_record_and_field(store):
     run = store.start_run(kind="harvest", source="scopus", params={})
     head = store.head()
     with pytest.raises(TypeError, match="record 1 is str"):
@@ -253,7 +260,7 @@ def test_user_version_is_the_newest_migration(store):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == newest
 
 
-def test_two_writers_on_one_file_interleave_into_one_valid_chain(tmp_path, make_record):
+def test_two_writers_on_one_file_interleave_into_one_valid_chain(tmp_path):
     import threading
 
     path = tmp_path / "store.sqlite"

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from store_helpers import make_record
 from typer.testing import CliRunner
 
 from trawl.cli import app
@@ -24,7 +25,7 @@ from trawl.store.provenance import event_hash
 from trawl.store.workspace import init_workspace
 
 
-def build(root: Path, make_record) -> Path:
+def build(root: Path) -> Path:
     ws = init_workspace(root).workspace
     with ws.open_store() as store:
         store.log_event("strategy compiled", {"strategy_sha256": "a" * 64, "rendering": "b" * 64})
@@ -64,8 +65,8 @@ def build(root: Path, make_record) -> Path:
 
 
 @pytest.fixture
-def workspace(tmp_path, make_record) -> Path:
-    return build(tmp_path / "review", make_record)
+def workspace(tmp_path) -> Path:
+    return build(tmp_path / "review")
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from trawl.store.canonical import canonical_json
 from trawl.store.record import Record
 
 COLUMNS = (
-    "accession", "doi", "pmid", "pmcid", "title", "abstract", "year", "published", "journal",
+    "accession", "doi", "pmid", "pmcid", "title", "year", "published", "journal",
     "volume", "issue", "pages", "url", "first_author", "issn", "languages", "publication_types",
     "keywords",
 )  # fmt: skip
@@ -40,7 +40,6 @@ def derive(record: Record) -> RecordRows:
         "pmid": record.pmid,
         "pmcid": record.pmcid,
         "title": record.title,
-        "abstract": record.abstract,
         "year": record.year,
         "published": record.published.isoformat() if record.published else None,
         "journal": record.journal,

@@ -114,7 +114,8 @@ BEGIN SELECT RAISE(ABORT, 'pages are never deleted'); END;
 -- returns) and content_sha256 its hash; the other columns and the record_* tables are derived
 -- from it for querying. A record is stored the first time it is seen; later sightings are rows
 -- of `sightings`. Identity within a source: accession, else DOI, else PMID, else a hash of
--- normalised title + year + first author (see trawl/store/identity.py).
+-- normalised title + year + first author (see trawl/store/identity.py). The abstract, the
+-- largest field, is kept once, in `data`: json_extract(data, '$.abstract').
 CREATE TABLE records (
     id                INTEGER PRIMARY KEY,
     source            TEXT    NOT NULL,
@@ -124,7 +125,6 @@ CREATE TABLE records (
     pmid              TEXT,
     pmcid             TEXT,
     title             TEXT,
-    abstract          TEXT,
     year              INTEGER,
     published         TEXT,
     journal           TEXT,

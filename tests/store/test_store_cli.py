@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 
+from store_helpers import make_record
 from typer.testing import CliRunner
 
 from trawl.cli import app
@@ -32,7 +33,7 @@ def test_init_writes_a_loadable_template_and_a_store(tmp_path):
     assert "kept" in out.output and Review.load(root).title == "Mine"
 
 
-def _workspace(tmp_path, make_record):
+def _workspace(tmp_path):
     root = tmp_path / "ws"
     runner.invoke(app, ["init", str(root)])
     with Store.open(root) as store:
@@ -63,8 +64,8 @@ def _workspace(tmp_path, make_record):
     return root
 
 
-def test_audit_log_text_json_and_run_filter(tmp_path, make_record):
-    root = _workspace(tmp_path, make_record)
+def test_audit_log_text_json_and_run_filter(tmp_path):
+    root = _workspace(tmp_path)
     out = runner.invoke(app, ["audit", "log", "-w", str(root)])
     assert out.exit_code == 0, out.output
     assert (
@@ -86,8 +87,8 @@ def test_audit_log_text_json_and_run_filter(tmp_path, make_record):
     assert out.exit_code == 2
 
 
-def test_audit_verify_ok_prints_the_head(tmp_path, make_record):
-    root = _workspace(tmp_path, make_record)
+def test_audit_verify_ok_prints_the_head(tmp_path):
+    root = _workspace(tmp_path)
     out = runner.invoke(app, ["audit", "verify", "-w", str(root)])
     assert out.exit_code == 0, out.output
     assert out.output.startswith("ok: ")
@@ -98,8 +99,8 @@ def test_audit_verify_ok_prints_the_head(tmp_path, make_record):
     assert result["ok"] and f"{result['head']['seq']}:{result['head']['hash']}" == head
 
 
-def test_audit_trace_names_runs_requests_files_and_payloads(tmp_path, make_record):
-    root = _workspace(tmp_path, make_record)
+def test_audit_trace_names_runs_requests_files_and_payloads(tmp_path):
+    root = _workspace(tmp_path)
     out = runner.invoke(app, ["audit", "trace", "1", "-w", str(root), "--format", "json"])
     info = json.loads(out.output)
     (seen,) = info["sightings"]
@@ -113,8 +114,8 @@ def test_audit_trace_names_runs_requests_files_and_payloads(tmp_path, make_recor
     assert out.exit_code == 2 and "no record 99" in out.output
 
 
-def test_audit_trace_by_identifier_traces_every_source_copy(tmp_path, make_record):
-    root = _workspace(tmp_path, make_record)
+def test_audit_trace_by_identifier_traces_every_source_copy(tmp_path):
+    root = _workspace(tmp_path)
     out = runner.invoke(
         app, ["audit", "trace", "https://doi.org/10.1234/TRAWL.1", "-w", str(root), "--format",
               "json"])  # fmt: skip

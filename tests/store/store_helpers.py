@@ -1,10 +1,12 @@
-"""Fixtures for store tests: a fresh store, and records to put in it."""
+"""Helpers for the store tests: records to put in a store.
+
+(Not a conftest.py: other test packages import the root conftest as ``conftest``, and a second
+one here would shadow it.)
+"""
 
 from __future__ import annotations
 
-import pytest
-
-from trawl.store import Record, Store
+from trawl.store import Record
 
 
 def make_record(n: int, source: str = "scopus", **extra) -> Record:
@@ -21,14 +23,3 @@ def make_record(n: int, source: str = "scopus", **extra) -> Record:
     }
     fields.update(extra)
     return Record.build(f"test record {n}", **fields)
-
-
-@pytest.fixture(name="make_record")
-def _make_record():
-    return make_record
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.create(tmp_path / "store.sqlite") as s:
-        yield s
