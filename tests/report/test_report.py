@@ -375,7 +375,8 @@ def test_prisma_s_filled_from_the_seed_review(seed_workspace):
     entries = {e.item.number: e for e in prisma_s.checklist(gather(workspace=seed_workspace))}
     assert {n for n, e in entries.items() if e.filled} == prisma_s.FILLED_BY_TRAWL
     assert all(not e.answer for n, e in entries.items() if not e.filled)
-    assert "Academic Search Elite (EBSCOhost" in entries[1].answer
+    assert "Academic Search Elite: EBSCOhost (searched by hand" in entries[1].answer
+    assert "Scopus: Scopus Search API (harvested by trawl)" in entries[1].answer
     assert "EBSCOhost: Academic Search Elite, Cinahl" in entries[2].answer
     assert "49-line strategy" in entries[8].answer
     assert "2021-01-04" in entries[9].answer and "English" in entries[9].answer

@@ -212,8 +212,8 @@ def platform_of(target: str, route: str | None = None, connector: str | None = N
 def _databases(data: ReportData):
     if data.sources:
         parts = [
-            f"{s.label} ({platform_of(s.target, s.route, s.connector)}; "
-            f"{'harvested through the API' if s.route == 'api' else 'exported by hand and imported'})"
+            f"{s.label}: {platform_of(s.target, s.route, s.connector)} "
+            f"({'harvested by trawl' if s.route == 'api' else 'searched by hand, export imported'})"
             for s in data.sources
         ]
         return "; ".join(parts) + ".", "review.toml [sources]", ""
