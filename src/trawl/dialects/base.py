@@ -219,6 +219,17 @@ def _as_seq(node: Any) -> Seq | None:
     return None
 
 
+def _group_ok(node: Any) -> bool:
+    """Words, phrases, and OR-groups or proximity expressions made only of them."""
+    if _as_seq(node) is not None:
+        return True
+    if isinstance(node, Bool) and node.op == "or":
+        return all(_group_ok(k) for k in node.children)
+    if isinstance(node, Near):
+        return all(_group_ok(k) for k in node.operands)
+    return False
+
+
 def _alternatives(node: Any) -> list[Seq] | None:
     """The word sequences an operand stands for (an OR of phrases), or None if it is more."""
     seq = _as_seq(node)
@@ -563,16 +574,11 @@ class Renderer:
         return self.or_join(outs)
 
     def _operands_ok(self, node: Near) -> bool:
-        for o in node.operands:
-            if _as_seq(o) is not None:
-                continue
-            if isinstance(o, Bool) and o.op == "or" and self.d.NEAR_GROUPS:
-                if _alternatives(o) is not None:
-                    continue
-            if isinstance(o, Near) and self.d.NEAR_GROUPS:
-                continue
-            return False
-        return True
+        """Whether the target's own proximity operator can take these operands: words and
+        phrases always; OR-groups and nested proximity where it accepts groups (never AND/NOT,
+        scopus.md §4, wos.md §4)."""
+        return all(_as_seq(o) is not None or (self.d.NEAR_GROUPS and _group_ok(o))
+                   for o in node.operands)
 
     def _near_as_and(self, node: Near, f: FieldUse | None, grouped: bool) -> Out | None:
         if any(isinstance(o, Bool) and o.op != "or" for o in node.operands):
