@@ -29,8 +29,9 @@ class RecordRows:
 
 
 def record_data(record: Record) -> str:
-    """The canonical JSON text stored in ``records.data``."""
-    return canonical_json(record.model_dump(mode="json"))
+    """The canonical JSON text stored in ``records.data``: fields left at their defaults (None,
+    empty lists) are omitted, which reads the same back and keeps the store small."""
+    return canonical_json(record.model_dump(mode="json", exclude_defaults=True))
 
 
 def derive(record: Record) -> RecordRows:
