@@ -25,6 +25,9 @@ CASES = [
     ("exp State Medicine/", 'TI ("State Medicine" OR "Socialized Medicine") OR '
      'AB ("State Medicine" OR "Socialized Medicine")', {"DIA012"}),
     ("(a.ti. or b.ti.) and c.ti.", "(TI a OR TI b) AND TI c", set()),
+    # Ovid lets ANDed words sit in different fields: the field list goes below the AND
+    ("(3d and hycosy).ti,ab.", "(TI 3d OR AB 3d) AND (TI hycosy OR AB hycosy)", set()),
+    ("(a not b).ti,ab.", "(TI a OR AB a) NOT (TI b OR AB b)", set()),
 ]
 
 

@@ -16,6 +16,7 @@ CASES = [
     ("Peer Group/", 'MESH:"Peer Group"', set()),
     ("exp Peer Group/", 'MESH:"Peer Group"', {"DIA015"}),  # explosion unconfirmed
     ("(a.ti,ab. or b.ti,ab.) and c.ti,ab.", "(TITLE_ABS:a OR TITLE_ABS:b) AND TITLE_ABS:c", set()),
+    ("(a and b).ti,ab,kf.", "(TITLE_ABS:a OR KW:a) AND (TITLE_ABS:b OR KW:b)", {"DIA002"}),
 ]
 
 

@@ -219,6 +219,13 @@ def _as_seq(node: Any) -> Seq | None:
     return None
 
 
+def _has_and(node: Any) -> bool:
+    """Whether an AND or NOT sits anywhere in a Boolean tree (not looking into proximity)."""
+    if isinstance(node, Bool):
+        return node.op != "or" or any(_has_and(k) for k in node.children)
+    return False
+
+
 def _group_ok(node: Any) -> bool:
     """Words, phrases, and OR-groups or proximity expressions made only of them."""
     if _as_seq(node) is not None:
@@ -514,9 +521,30 @@ class Renderer:
         if self.d.FIELD_STYLE == "group":
             if grouped:  # a suffix inside a suffixed group: the outer one governs
                 return self.out(node.child, f, True)
+            if len(fu.codes) > 1 and self.d.FIELD_CODES_JOIN is None and _has_and(node.child):
+                return self._distributed(node.child, fu)
             inner = self.out(node.child, fu, True)
             return self.wrap(fu, inner) if inner is not None else None
         return self.out(node.child, fu, grouped)
+
+    def _distributed(self, node: Any, fu: FieldUse) -> Out | None:
+        """Apply a field list that is an OR of separate fields (EBSCO ``TI … OR AB …``) below
+        every AND/NOT: Ovid ``(a and b).ti,ab.`` lets a and b sit in different fields, which
+        ``TI (a AND b) OR AB (a AND b)`` would not (it is narrower)."""
+        if isinstance(node, Bool) and _has_and(node):
+            outs = [self._distributed(k, fu) for k in node.children]
+            if node.op == "not":
+                left, right = outs[0], outs[1] if len(outs) > 1 else None
+                if left is None or right is None:
+                    return left
+                return self.d.not_expr(self, node, left, right, fu, False)
+            if node.op == "or":
+                return self.or_join([o for o in outs if o is not None])
+            kept = [o for o in outs if o is not None and o.text]
+            return Out(self.d.AND.join(paren(o, "and") for o in kept), False, "and") \
+                if len(kept) > 1 else (kept[0] if kept else None)
+        inner = self.out(node, fu, True)
+        return self.wrap(fu, inner) if inner is not None else None
 
     # ---- words, phrases, proximity ---------------------------------------------------------------
 
