@@ -161,7 +161,8 @@ def author(name: str) -> AuthorFields | None:
     ``Phillips J.C.``, MEDLINE ``Smith JA``); otherwise the whole name is the family name, because
     guessing the split of ``Maria del Carmen Ruiz`` would silently invent a surname.
     """
-    name = " ".join(name.split())
+    if "  " in name or "\t" in name or "\n" in name:
+        name = " ".join(name.split())
     if "@" in name:
         name = _EMAIL.sub("", name)
     name = name.strip(" ;,")
