@@ -212,6 +212,7 @@ def test_cd012069_block_labels_and_subheading_lists():
     assert _statement(p, "15 and 53 [Block A AND Block B]").annotation == "Block A AND Block B"
     assert _statement(p, "Methylphenidate/ae, po, to").expr.subheadings == ("ae", "po", "to")
     assert ("PRESS014", line_of(p, "103 and 97 and 102")) in _codes(p)
+    assert ("PRESS017", line_of(p, "103 and 97 and 102")) in _codes(p)  # meta: "Redundant"
 
 
 def test_cd012342_capitals_and_subheading():

@@ -160,3 +160,8 @@ def test_field_codes_are_checked_against_the_database():
     assert analyse("heart.xm.", database="ovid-embase").diagnostics[0].code == "OVID107"
     assert analyse("heart.xm.", database="ovid-medline").diagnostics == []
     assert [d.code for d in analyse("heart.ti,qq.").diagnostics] == ["OVID106"]
+
+
+def test_redundant_reference_in_a_combination():
+    text = "1. a.ti.\n2. b.ti.\n3. 1 and 2\n4. 3 and 1 and 2\n5. 3 or 4\n"
+    assert codes_at(text, "PRESS017") == [(4, 4)]

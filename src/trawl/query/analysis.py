@@ -96,6 +96,7 @@ def _analyse(text: str, database: str, strict: bool) -> Analysis:
         diags.append(Diagnostic.of(codes.EMPTY_STRATEGY, "no search statements found", line=1, column=1))
     diags.extend(resolve(lines))
     diags.extend(checks.duplicate_lines(statements))
+    diags.extend(checks.redundant_combinations(statements))
 
     if strict:
         diags = [replace(d, severity=Severity.ERROR, message=d.message + " (strict: repairs are errors)")

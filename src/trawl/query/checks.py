@@ -201,3 +201,37 @@ def duplicate_lines(statements: list[Statement]) -> list[Diagnostic]:
         else:
             first[s.expr] = s
     return out
+
+
+def _combined(node: Node) -> tuple[str, list[int]] | None:
+    """("and"|"or", lines) when ``node`` only combines line numbers with one operator."""
+    if isinstance(node, LineRange):
+        return node.op, list(node.numbers)
+    if isinstance(node, Bool) and node.op in ("and", "or") and all(
+            isinstance(c, LineRef) for c in node.children):
+        return node.op, [c.number for c in node.children]  # type: ignore[union-attr]
+    return None
+
+
+def redundant_combinations(statements: list[Statement]) -> list[Diagnostic]:
+    """``104: 103 and 97 and 102`` where ``103: 97 and 102``: naming 97 and 102 again adds nothing
+    (PRESS: the strategy is harder to check, and an edit to 103 may not be reflected in 104)."""
+    out = []
+    combos = {s.number: c for s in statements if (c := _combined(s.expr)) is not None}
+    for s in statements:
+        mine = combos.get(s.number)
+        if mine is None:
+            continue
+        op, lines = mine
+        for line in lines:
+            inner = combos.get(line)
+            if inner is None or inner[0] != op:
+                continue
+            again = sorted(set(inner[1]) & (set(lines) - {line}))
+            if again:
+                names = " and ".join(map(str, again))
+                out.append(Diagnostic.of(
+                    codes.REDUNDANT_REFERENCE, f"line {s.number} names {names} again, but line {line} "
+                    f"already combines {'them' if len(again) > 1 else 'it'} with '{op}'",
+                    line=s.span.line, column=s.span.column))
+    return out

@@ -80,4 +80,5 @@ THIN_COMBINATION = register("PRESS012", _W, "a combination that names one line o
 REPEATED_OPERAND = register("PRESS013", _W, "the same term twice in one 'or'/'and' list")
 LOST_HEADING_SLASH = register("PRESS015", _W, "a line that is exactly a subject heading's name, without '/' or a field suffix, in a strategy that suffixes all its other free text: the '/' was probably lost")
 FOREIGN_REFERENCE = register("PRESS016", _W, "a term like 'S1' looks like an EBSCOhost search reference; Ovid reads it as a word")
+REDUNDANT_REFERENCE = register("PRESS017", _W, "a combination names a line that another line it names already includes")
 UNORDERED_COMBINATION = register("PRESS014", _I, "a combination lists its lines out of order (harder to check)")
