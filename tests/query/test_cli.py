@@ -113,3 +113,9 @@ def test_lint_reads_standard_input():
     out = CliRunner().invoke(app, ["lint", "-", "--format", "json"], input="1. (a or b.ti.\n")
     assert out.exit_code == 1
     assert json.loads(out.stdout)["diagnostics"][0]["code"] == "OVID003"
+
+
+def test_min_severity_hides_the_notes():
+    out = run("lint", "--min-severity", "warning", "--format", "json", str(PUBLISHED))
+    assert out.exit_code == 1
+    assert {d["code"] for d in json.loads(out.stdout)["diagnostics"]} == {"PRESS015", "OVID002"}

@@ -12,6 +12,7 @@ import typer
 from trawl.cli._output import user_errors
 
 DATABASES = ("ovid-medline", "ovid-embase", "ovid-psycinfo")
+_RANK_NAMES = ("info", "warning", "error")
 
 
 def register(app: typer.Typer) -> None:
@@ -36,6 +37,8 @@ def lint(
                                            "strategy back to FILE.")] = False,
     database: Annotated[str, typer.Option("--database", help="Which Ovid database the strategy is "
                                           "for: ovid-medline, ovid-embase or ovid-psycinfo.")] = "ovid-medline",
+    min_severity: Annotated[str, typer.Option("--min-severity", help="Show only findings at least "
+                                              "this severe: info, warning or error.")] = "info",
 ) -> None:
     """Check a strategy: paste repairs, syntax and reference errors, PRESS warnings.
 
@@ -45,6 +48,7 @@ def lint(
 
     _check_choice(fmt, ("text", "json"), "--format")
     _check_choice(database, DATABASES, "--database")
+    _check_choice(min_severity, _RANK_NAMES, "--min-severity")
     if in_place and (not fix or str(file) == "-"):
         print("error: --in-place needs --fix and a file", file=sys.stderr)
         raise typer.Exit(2)
@@ -63,11 +67,13 @@ def lint(
         _print_text(file, result.fixed, repaired.errors, stream=sys.stderr)
         raise typer.Exit(1 if repaired.errors else 0)
 
+    shown = [d for d in result.diagnostics
+             if _RANK_NAMES.index(str(d.severity)) >= _RANK_NAMES.index(min_severity)]
     if fmt == "json":
-        print(json.dumps({"diagnostics": [d.to_json() for d in result.diagnostics]}, indent=2,
+        print(json.dumps({"diagnostics": [d.to_json() for d in shown]}, indent=2,
                          ensure_ascii=False))
     else:
-        _print_text(file, text, result.diagnostics, stream=sys.stdout)
+        _print_text(file, text, shown, stream=sys.stdout)
     raise typer.Exit(1 if result.errors else 0)
 
 
