@@ -111,7 +111,8 @@ def test_unnumbered_wrapped_statement_is_joined():
     result = analyse(text)
     assert result.errors == []
     assert len(result.strategy.statements) == 3
-    assert [d.line for d in result.diagnostics if d.code == "CLEAN008"] == [3]
+    [join] = [d for d in result.diagnostics if d.code == "CLEAN020"]  # a warning: it renumbers
+    assert (join.line, join.severity) == (3, Severity.WARNING)
 
 
 def test_field_key_after_a_strategy_is_dropped():
@@ -188,3 +189,10 @@ def test_fix_writes_the_tolerated_repairs_into_the_text():
     result = analyse("MRI* .mp\n(a or b.ti\nc.ti,ab\n1 or 2 or 3\n")
     assert result.fixed == "MRI*.mp.\n(a or b).ti.\nc.ti,ab.\n1 or 2 or 3\n"
     assert {d.code for d in analyse(result.fixed).diagnostics} == {"OVID103"}  # only "unnumbered"
+
+
+def test_a_field_key_does_not_swallow_statements_after_it():
+    text = "exp X/\nkey: mp = title, abstract,\noriginal title; fs = floating subheading.\ny.ti.\n1 or 2\n"
+    result = analyse(text)
+    assert result.errors == []
+    assert len(result.strategy.statements) == 3

@@ -224,6 +224,8 @@ def redundant_combinations(statements: list[Statement]) -> list[Diagnostic]:
             continue
         op, lines = mine
         for line in lines:
+            if line >= s.number:  # forward and self references are resolution errors already
+                continue
             inner = combos.get(line)
             if inner is None or inner[0] != op:
                 continue

@@ -187,6 +187,16 @@ _OPERATOR_END = re.compile(r"\s(?:or|and|not|adj\d*)$", re.I)
 _CENTRAL = re.compile(r"^\s*#\d+\s|mesh descriptor|explode all trees", re.I)
 
 
+_SEARCH_SYNTAX = re.compile(r"/\s*$|\.[A-Za-z]{2}(?:,[A-Za-z]{2})*\.?\s*$|\b(?:or|and)/\d|\badj\d*\b", re.I)
+
+
+def _legend_continues(line: str) -> bool:
+    """A line after 'key: mp = ...' that still belongs to the key: it reads like a list of field
+    names ("title, abstract, ...; fs = floating subheading.") and not like a search statement."""
+    return (not _NUMBERED.match(line) and any(c in line for c in "=;,")
+            and not _SEARCH_SYNTAX.search(line))
+
+
 def _text(chars: Chars) -> str:
     return chars.text
 
@@ -263,7 +273,7 @@ def clean(text: str) -> Cleaned:
             in_legend = False
             continue
         where = {"line": chars[0][1][0], "column": chars[0][1][1]}
-        if in_legend and not _NUMBERED.match(line_text):
+        if in_legend and _legend_continues(line_text):
             diags.append(Diagnostic.of(codes.LEGEND, "field key continued: removed", **where))
             continue
         in_legend = False
@@ -349,15 +359,22 @@ def _drop_count(chars: Chars, wide_columns: bool, diags: list[Diagnostic]) -> Ch
     return _strip(chars[: m.start()])
 
 
-def _join(head: Chars, tail: Chars, diags: list[Diagnostic]) -> Chars:
+def _join(head: Chars, tail: Chars, diags: list[Diagnostic], *, renumbers: bool = False) -> Chars:
+    """Join a wrapped line to its statement. ``renumbers``: the paste has no statement numbers, so
+    the join decides the position number of every later line (a warning, not a note)."""
     if not tail:
         return head
     line, col = head[-1][1] if head else tail[0][1]
     tail_line, tail_col = tail[0][1]
     head_line = head[0][1][0] if head else tail_line
     where = f"line {tail_line}" if tail_line != head_line else "the text after the line break"
-    diags.append(Diagnostic.of(codes.WRAPPED, f"{where} continues the statement of line "
-                               f"{head_line}: joined", line=tail_line, column=tail_col))
+    if renumbers:
+        diags.append(Diagnostic.of(codes.WRAPPED_UNNUMBERED, f"{where} read as the continuation of "
+                                   f"line {head_line}: joined; the position numbers of later lines "
+                                   "depend on it", line=tail_line, column=tail_col))
+    else:
+        diags.append(Diagnostic.of(codes.WRAPPED, f"{where} continues the statement of line "
+                                   f"{head_line}: joined", line=tail_line, column=tail_col))
     return head + Chars(" ", [(line, col + 1)]) + tail
 
 
@@ -422,7 +439,7 @@ def _split_unnumbered(candidates: list[Chars], diags: list[Diagnostic]) -> list[
                 or _OPERATOR_END.search(prev)
             )
             if wrapped:
-                out[-1] = _join(out[-1], _strip(raw), diags)
+                out[-1] = _join(out[-1], _strip(raw), diags, renumbers=True)
                 continue
         out.append(_leading(raw, diags))
     return [SourceLine(None, c.text, tuple(c.origin)) for c in out if c]

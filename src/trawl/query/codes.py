@@ -34,6 +34,7 @@ LEGEND = register("CLEAN014", _I, "field-abbreviation key ('key: mp = ...') remo
 MISSING_PERIOD = register("CLEAN015", _I, "field suffix without its closing period ('.ti,ab') read as '.ti,ab.'")
 STRAY_TEXT = register("CLEAN016", _I, "text before the first numbered statement ignored")
 SPACE_BEFORE_FIELD = register("CLEAN019", _I, "space between a term and its field suffix ignored")
+WRAPPED_UNNUMBERED = register("CLEAN020", _W, "in a paste without statement numbers, a line read as the continuation of the one before (later position numbers depend on it)")
 
 # ---- errors -------------------------------------------------------------------------------
 SYNTAX = register("OVID001", _E, "the statement is not valid Ovid syntax")
