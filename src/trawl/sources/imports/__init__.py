@@ -1,7 +1,8 @@
 """Importers for the exports people download from databases that have no API for us.
 
 One module per format (ris, medline, ovid, wos, wos_tab, scopus_csv, embase_csv, pop_csv,
-endnote_xml, enw); each is a pure function ``parse(text, ctx) -> Iterator[Record]``. ``formats``
+endnote_xml, enw, bibtex, and other_csv for the CSVs that need only a column map); each is a
+pure function ``parse(text, ctx) -> Iterator[Record]``. ``formats``
 detects the format from the first 64 KB, ``encoding`` decides how to read the bytes, ``reader``
 goes from a path to Records, and ``importer`` stores a file as one run in one transaction.
 
