@@ -41,6 +41,7 @@ from trawl.query.ast import (
 )
 from trawl.query.diagnostics import Diagnostic, TrawlError
 
+_VOCABULARY = {"ovid-medline": "mesh", "ovid-embase": "emtree", "ovid-psycinfo": "apa"}
 _PLAIN_WORD = re.compile(r"^[\w*?#$'’\-]+$")
 _MAX_EXPANSION = 200  # pairwise proximity expansions beyond this fall back to AND
 
@@ -517,6 +518,12 @@ class Renderer:
     def fielded(self, node: Fielded, f: FieldUse | None, grouped: bool) -> Out | None:
         if node.frequency is not None:
             self.emit(codes.FREQUENCY_DROPPED, f"/freq={node.frequency} dropped", node)
+        seq = _as_seq(node.child)
+        if set(node.fields) <= {"sh", "xm"} and seq and not any(w.has_wildcard for w in seq):
+            # ovid.md §2: X.sh. is the heading X, not exploded; X.xm. the exploded heading
+            vocabulary = _VOCABULARY.get(self.strategy.database, "mesh")
+            return self.heading(Heading(vocabulary, " ".join(w.text for w in seq),
+                                        explode="xm" in node.fields, span=node.span))
         fu = self.field(node.fields, node)
         if self.d.FIELD_STYLE == "group":
             if grouped:  # a suffix inside a suffixed group: the outer one governs
@@ -674,6 +681,9 @@ class Renderer:
                           f"row not verified" + (f" ({m.note})" if m.note else ""), h)
             label = m.target_label
             explode = h.explode and bool(getattr(m, "explode", True))
+            if h.explode and not explode:
+                self.emit(codes.EXPLODE_UNAVAILABLE, f"{_ovid_heading(h)}: the crosswalk does not "
+                          f"carry the explosion to {d.VOCABULARY} '{label}'; searched unexploded", h)
         return d.heading_syntax(self, h, label, explode)
 
     def free_text(self, h: Heading) -> Out | None:
