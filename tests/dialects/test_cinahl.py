@@ -28,6 +28,9 @@ CASES = [
     # Ovid lets ANDed words sit in different fields: the field list goes below the AND
     ("(3d and hycosy).ti,ab.", "(TI 3d OR AB 3d) AND (TI hycosy OR AB hycosy)", set()),
     ("(a not b).ti,ab.", "(TI a OR AB a) NOT (TI b OR AB b)", set()),
+    # .sh. on words or a group means headings, crosswalked like X/
+    ("(animals not (humans and animals)).sh.",
+     '(MH "Animals") NOT ((MH "Human") AND (MH "Animals"))', {"DIA037"}),
 ]
 
 

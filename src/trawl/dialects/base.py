@@ -220,6 +220,22 @@ def _as_seq(node: Any) -> Seq | None:
     return None
 
 
+def _as_headings(node: Any, vocabulary: str, explode: bool) -> Any:
+    """``(a or b).sh.`` as the headings a OR b (None when a word carries a wildcard or the group
+    holds something other than words, phrases and Booleans)."""
+    seq = _as_seq(node)
+    if seq is not None:
+        if any(w.has_wildcard for w in seq):
+            return None
+        return Heading(vocabulary, " ".join(w.text for w in seq), explode=explode, span=node.span)
+    if isinstance(node, Bool):
+        kids = [_as_headings(k, vocabulary, explode) for k in node.children]
+        if any(k is None for k in kids):
+            return None
+        return Bool(node.op, tuple(kids), span=node.span)
+    return None
+
+
 def _has_and(node: Any) -> bool:
     """Whether an AND or NOT sits anywhere in a Boolean tree (not looking into proximity)."""
     if isinstance(node, Bool):
@@ -518,12 +534,12 @@ class Renderer:
     def fielded(self, node: Fielded, f: FieldUse | None, grouped: bool) -> Out | None:
         if node.frequency is not None:
             self.emit(codes.FREQUENCY_DROPPED, f"/freq={node.frequency} dropped", node)
-        seq = _as_seq(node.child)
-        if set(node.fields) <= {"sh", "xm"} and seq and not any(w.has_wildcard for w in seq):
+        if set(node.fields) <= {"sh", "xm"}:
             # ovid.md §2: X.sh. is the heading X, not exploded; X.xm. the exploded heading
             vocabulary = _VOCABULARY.get(self.strategy.database, "mesh")
-            return self.heading(Heading(vocabulary, " ".join(w.text for w in seq),
-                                        explode="xm" in node.fields, span=node.span))
+            as_headings = _as_headings(node.child, vocabulary, "xm" in node.fields)
+            if as_headings is not None:
+                return self.out(as_headings, f, grouped)
         fu = self.field(node.fields, node)
         if self.d.FIELD_STYLE == "group":
             if grouped:  # a suffix inside a suffixed group: the outer one governs
