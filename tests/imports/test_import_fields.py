@@ -7,6 +7,7 @@ the DOI and/or the producer's record ID.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -80,18 +81,23 @@ SAMPLES = [
     # Cochrane CENTRAL (RefMan flavour: "A1  -  " two spaces after the dash)
     ("cochrane/_baseline_cochrane_refman.ris", 3, "The Incredible Years Parenting and Child",
      "Arruabarrena", 2022, "10.5093/pi2022a2", "CN-02575572", None),
-    # Web of Science BibTeX ("{ WOS:…" keys, Unique-ID)
-    ("wos/wos_savedrecs-PropithecusCoquereli.bib", 92, "Dental topography indicates ecological",
-     "Godfrey", 2012, "10.1002/ajpa.21615", "WOS:000304249700007", None),
+    # Web of Science BibTeX ("{ WOS:…" keys, Unique-ID, indented continuation lines)
+    ("wos/pybibx_wos_m.bib", 29, "Logarithmic least squares prioritization and completion",
+     "Wang", 2014, "10.1016/j.ins.2014.08.009", "WOS:000343341500005", None),
     # Dimensions: AN pub.…
     ("dimensions/citesource_Dimensions_246.ris", 246, "International Entrepreneurship and the",
      "Correia", 2021, "10.18226/21789061.v13i4p09", "pub.1144836952", None),
 ]
 
 
+@functools.cache
+def _records(name: str):
+    return read_export(EXPORTS / name, source="s").records
+
+
 @pytest.mark.parametrize("name, number, title, family, year, doi, accession, pmid", SAMPLES)
 def test_sampled_record(name, number, title, family, year, doi, accession, pmid):
-    record = read_export(EXPORTS / name, source="s").records[number - 1]
+    record = _records(name)[number - 1]
     if title is not None:
         assert record.title and record.title.startswith(title)
     if family is not None:
