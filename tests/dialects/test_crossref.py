@@ -20,7 +20,7 @@ def test_exclusions_are_dropped_with_a_warning():
     assert "DIA024" in {d.code for d in r.diagnostics}
 
 
-def test_cutoff_is_an_index_date_filter_and_language_is_refused():
+def test_cutoff_is_a_created_date_filter_and_language_is_refused():
     r = render("crossref", "1. asthma.ti.\n2. limit 1 to english", review=review())
-    assert r.api_params == {"filter": "until-index-date:2021-01-04"}
+    assert r.api_params == {"filter": "until-created-date:2021-01-04"}
     assert "DIA027" in {d.code for d in r.diagnostics}

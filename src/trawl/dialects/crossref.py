@@ -70,11 +70,14 @@ class Crossref(Dialect):
         return self.line_text(r, node)
 
     def has_entry_date_param(self) -> bool:
-        return True  # crossref.md §2: from-index-date / until-index-date
+        # crossref.md §2: created-date is the first deposit and never moves; index-date changes
+        # whenever a record is re-indexed, so an until-index-date cutoff would silently drop
+        # works updated after the cutoff on a re-run.
+        return True
 
     def date_params(self, r: Renderer, start: date | None, end: date | None,
                     entry: bool) -> dict[str, str] | None:
-        names = ("from-index-date", "until-index-date") if entry else \
+        names = ("from-created-date", "until-created-date") if entry else \
             ("from-pub-date", "until-pub-date")
         parts = [f"{names[0]}:{start.isoformat()}"] if start else []
         if end:
