@@ -204,3 +204,30 @@ def test_the_seed_review_is_rendered_in_each_connectors_own_dialect():
     assert medline.limits_rendered and medline.strategy_sha256
     assert plan_for(review, "scopus").query.startswith("(TITLE-ABS-KEY(")
     assert plan_for(review, "cinahl").route == "export"
+
+
+def test_a_harvest_from_the_strategy_logs_what_was_compiled(tmp_path):
+    """Auditors: which strategy text and which rendering a harvest sent, by hash."""
+    import hashlib
+
+    from conftest import SEED
+    from trawl.dialects import get_dialect
+    from trawl.query import parse_strategy
+
+    text = (SEED / "strategy.ovid").read_text(encoding="utf-8")
+    (tmp_path / "strategy.ovid").write_text(text, encoding="utf-8")
+    review = REVIEW.replace('query = "peer support"\n', "").replace(
+        'cutoff = 2021-01-04', 'cutoff = 2021-01-04\nlanguages = ["english"]')
+    (tmp_path / "review.toml").write_text(review, encoding="utf-8")
+    Store.create(tmp_path / "store.sqlite").close()
+    with FakeApi("europepmc", 3, page_size=5) as api:
+        result = CliRunner().invoke(app, ["harvest", "-w", str(tmp_path), "--source",
+                                          "europepmc", "--page-size", "5"], env=_env(api))
+    assert result.exit_code == 0, result.output
+    rendering = get_dialect("europepmc").render(parse_strategy(text), Review.load(tmp_path))
+    with Store.open(tmp_path / "store.sqlite") as store:
+        (event,) = list(store.events(kinds=["strategy compiled"]))
+        run = store.run(event.run_id)
+    assert event.payload["strategy_sha256"] == hashlib.sha256(text.encode()).hexdigest()
+    assert event.payload["query"] == rendering.query == run.params["query"]
+    assert len(event.payload["rendering_sha256"]) == 64

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import os
 import queue
 import threading
@@ -89,6 +90,7 @@ class Plan:
     diagnostics: list[dict] = field(default_factory=list)
     query_param: str | None = None
     strategy_sha256: str | None = None
+    rendering_sha256: str | None = None  # sha256 of the rendering's canonical JSON
     route: str = "api"  # "export": a person imports this source's export; nothing to send
     limits_rendered: bool = False  # the renderer already put the review's limits in the query
 
@@ -133,9 +135,11 @@ def plan_for(review, name: str, *, query: str | None = None) -> Plan:
     errors = [d for d in rendering.diagnostics if str(d.severity) == "error"]
     if errors:
         raise TrawlError(errors[0])
+    rendered = json.dumps(rendering.to_json(), sort_keys=True, separators=(",", ":"))
     return Plan(name, card, rendering.query, dict(rendering.api_params),
                 [d.to_json() for d in rendering.diagnostics], rendering.query_param,
-                hashlib.sha256(text.encode()).hexdigest(), limits_rendered=True)
+                hashlib.sha256(text.encode()).hexdigest(),
+                hashlib.sha256(rendered.encode()).hexdigest(), limits_rendered=True)
 
 
 def limits_of(review) -> Limits:
@@ -284,6 +288,13 @@ def harvest_source(store, plan: Plan, limits: Limits, http: Http, *, resume: boo
             "applied": applied.to_json(), "strategy_sha256": plan.strategy_sha256,
             "diagnostics": [d.get("code") for d in plan.diagnostics],
             "page_size": client.page_size, "rate_per_second": card.rate_for(env)})
+        if plan.strategy_sha256:
+            # what exactly was searched: the strategy text and the rendering sent, by hash
+            store.log_event("strategy compiled", {
+                "strategy_sha256": plan.strategy_sha256,
+                "rendering_sha256": plan.rendering_sha256, "target": card.dialect,
+                "query": query, "api_params": params,
+                "diagnostics": [d.get("code") for d in plan.diagnostics]}, run_id=run.id)
         if applied.filter_date_after or applied.filter_language_after:
             store.log_event("limits applied after harvest", {
                 "date": applied.filter_date_after, "language": applied.filter_language_after,
