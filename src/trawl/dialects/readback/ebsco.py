@@ -26,7 +26,7 @@ from trawl.dialects.readback._base import (
     unquote,
     words_node,
 )
-from trawl.query.ast import Heading, Near, Node, Phrase, Term
+from trawl.query.ast import Bool, Heading, Near, Node, Phrase, Term
 
 WILDCARDS = {"?": "#", "#": "?"}
 IMPLICIT_NEAR = 5  # ebsco.md §3: the admin-default proximity for unquoted words
@@ -72,7 +72,9 @@ class _ToAst(Transformer):
             return self._heading(code, child)
         return field(code, child)
 
-    def _heading(self, code: str, child: Node) -> Heading:
+    def _heading(self, code: str, child: Node) -> Node:
+        if isinstance(child, Bool):  # MH (a OR b) = MH a OR MH b (a field code on a group, §1)
+            return Bool(child.op, tuple(self._heading(code, k) for k in child.children))
         if isinstance(child, Term):
             label = child.text
         elif isinstance(child, Phrase):

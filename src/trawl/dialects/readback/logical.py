@@ -137,7 +137,9 @@ def _year_range(kind_code: str, value: str) -> tuple[int | None, int | None]:
     if kind_code.endswith(">") or kind_code.endswith("aft"):
         return (years[0] + 1, None) if years else (None, None)
     if kind_code.endswith("<") or kind_code.endswith("bef"):
-        return (None, years[0] - 1) if years else (None, None)
+        if not years or years[0] - 1 >= OPEN_END:
+            return (None, None)
+        return (None, years[0] - 1)
     if not years:
         return (None, None)
     lo = years[0]
@@ -148,6 +150,43 @@ def _year_range(kind_code: str, value: str) -> tuple[int | None, int | None]:
     return (lo, hi)
 
 
+def _dates(value: str) -> list[str]:
+    """Dates in a filter value as digit strings: ``1950-01-01/2012-06-26``, ``19500101-20120626``,
+    ``195001-201206`` (EBSCO EM) and ``1950/01/01:2012/06/26`` all give two dates."""
+    out: list[str] = []
+    for run in re.findall(r"\d+", value):
+        if len(run) == 2 and out and len(out[-1]) < 8:
+            out[-1] += run  # month or day of the date being read
+        elif len(run) in (4, 6, 8):
+            out.append(run)
+    return out
+
+
+def _date_range(value: str, code: str = "") -> tuple[int | None, int | None]:
+    """An entry-date range at MONTH precision (yyyymm), from any platform's spelling.
+
+    Month precision because EBSCO's EM field has no days (ebsco.md §2); a renderer that rounds
+    a day to its month works at the platform's precision rather than changing the meaning.
+    Scopus compares strictly (``ORIG-LOAD-DATE > 19391231``), so the day after is the start.
+    """
+    from datetime import date, timedelta
+
+    months: list[int] = []
+    for d in _dates(value):
+        if len(d) == 8 and code[-1:] in (">", "<"):
+            day = date(int(d[:4]), int(d[4:6]), int(d[6:]))
+            day += timedelta(days=1 if code.endswith(">") else -1)
+            d = day.strftime("%Y%m%d")
+        months.append(int((d + "01")[:6]))
+    if not months:
+        return (None, None)
+    if code.endswith(">") or code.endswith("aft"):
+        return (months[0], None)
+    if code.endswith("<") or code.endswith("bef"):
+        return (None, months[0])
+    return (months[0], months[1] if len(months) > 1 else None)
+
+
 def _filter_leaf(kind: str, code: str, child: Node) -> LF:
     text = _flat_text(child)
     if kind == "language":
@@ -155,6 +194,8 @@ def _filter_leaf(kind: str, code: str, child: Node) -> LF:
         return ("filter", "language", LANGUAGE_CODES.get(key, key))
     if kind == "year":
         return ("filter", "year", _year_range(code, text))
+    if kind == "entry-date":
+        return ("filter", "entry-date", _date_range(text, code))
     return ("filter", kind, _text_key(text))
 
 
@@ -206,14 +247,16 @@ def _merge_fields(children: list[LF]) -> list[LF]:
 
 
 def _merge_years(children: list[LF]) -> list[LF]:
-    """``PUBYEAR > 1999 AND PUBYEAR < 2022`` = one year range."""
-    years = [k for k in children if k[:2] == ("filter", "year")]
-    if len(years) < 2:
-        return children
-    lo = max((y[2][0] for y in years if y[2][0] is not None), default=None)
-    hi = min((y[2][1] for y in years if y[2][1] is not None), default=None)
-    rest = [k for k in children if k[:2] != ("filter", "year")]
-    return [*rest, ("filter", "year", (lo, hi))]
+    """``PUBYEAR > 1999 AND PUBYEAR < 2022`` = one year range (and so for entry dates)."""
+    for kind in ("year", "entry-date"):
+        ranges = [k for k in children if k[:2] == ("filter", kind)]
+        if len(ranges) < 2:
+            continue
+        lo = max((y[2][0] for y in ranges if y[2][0] is not None), default=None)
+        hi = min((y[2][1] for y in ranges if y[2][1] is not None), default=None)
+        children = [k for k in children if k[:2] != ("filter", kind)]
+        children.append(("filter", kind, (lo, hi)))
+    return children
 
 
 @dataclass
@@ -225,6 +268,9 @@ class Normaliser:
 
     syntax: Syntax
     resolve: Callable[[int], Node | None] = lambda n: None
+    # Keep one proximity's pairwise expansion together as ("nearset", leaves) so `project` can
+    # decide for the whole expression whether the target can hold it (Ovid side only).
+    mark_near: bool = False
     _seen: set[int] = field(default_factory=set)
 
     def __call__(self, node: Node) -> LF:
@@ -241,8 +287,14 @@ class Normaliser:
             case Fielded(fields=codes, child=child):
                 filters = [self.syntax.filters[c] for c in codes if c in self.syntax.filters]
                 if filters:
+                    if isinstance(child, Bool):  # (a or b).pt. = a.pt. or b.pt.
+                        return self.norm(Bool(child.op, tuple(Fielded(codes, k)
+                                                              for k in child.children)), fields)
                     return _filter_leaf(filters[0], codes[0], child)
                 if any(c in self.syntax.heading_fields for c in codes):
+                    if isinstance(child, Bool):  # (a or b).sh. = a.sh. or b.sh.
+                        return self.norm(Bool(child.op, tuple(Fielded(codes, k)
+                                                              for k in child.children)), fields)
                     return self.norm(Heading("mesh", _flat_text(child)), None)
                 return self.norm(child, self._concepts(codes), in_near)
             case Bool(op="not", children=(left, right)):
@@ -289,6 +341,10 @@ class Normaliser:
             combos = list(itertools.product(*choices))
         leaves = [self._near_leaf(combo, node.distance, node.ordered, fields, in_near)
                   for combo in combos]
+        if self.mark_near and not in_near:
+            # The AND of the operands: what a target without this proximity falls back to.
+            fallback = _group("and", [self.norm(op, fields) for op in node.operands])
+            return ("nearset", _sort(leaves), fallback)
         return _group("or", leaves)
 
     def _near_leaf(self, operands: tuple[LF, ...], distance: int, ordered: bool,
@@ -299,14 +355,24 @@ class Normaliser:
             for op in operands:
                 words.extend([op[1][1]] if op[1][0] == "term" else op[1][1])
             return self._leaf(("phrase", tuple(words)), fields, in_near)
+        if plain and distance == 0 and not ordered and len(operands) == 2:
+            # adjacent in either order = the phrase or its reverse (comparison.md §2, adj1)
+            a, b = (self._words_of(op) for op in operands)
+            return _group("or", [self._leaf(("phrase", a + b), fields, in_near),
+                                 self._leaf(("phrase", b + a), fields, in_near)])
         if not ordered:
             operands = tuple(sorted(operands, key=repr))
         return self._leaf(("near", distance, ordered, operands), fields, in_near)
 
+    @staticmethod
+    def _words_of(op: LF) -> tuple[str, ...]:
+        return (op[1][1],) if op[1][0] == "term" else tuple(op[1][1])
+
     def _heading(self, h: Heading) -> LF:
         subs = h.subheadings or ("",)
-        leaves = [("heading", h.vocabulary, _text_key(h.label), h.explode, h.major, s.lower())
-                  for s in subs]
+        # pubmed.md §1: parentheses in a MeSH term are written as spaces, so ignore them.
+        label = _text_key(re.sub(r"[()]", " ", h.label))
+        leaves = [("heading", h.vocabulary, label, h.explode, h.major, s.lower()) for s in subs]
         return _group("or", leaves)
 
     def _ref(self, n: int, fields: frozenset[str] | None) -> LF:
@@ -331,6 +397,10 @@ class Normaliser:
             lo = int(start) if str(start).isdigit() else None
             hi = int(end) if str(end).isdigit() else None
             return ("filter", "year", (lo, hi))
+        if f.kind == "entry-date":
+            return ("filter", "entry-date", _date_range(" ".join(f.values)))
+        if f.kind in ("humans", "animals"):
+            return ("filter", f.kind, "")
         return ("filter", f.kind, _text_key(f.raw))
 
 
@@ -339,7 +409,7 @@ def strategy_form(strategy: Strategy, line: int | None = None) -> LF:
     numbered = strategy.by_number()
     statement = numbered[line] if line is not None else strategy.final
     normalise = Normaliser(SYNTAXES["ovid"], resolve=lambda n: numbered[n].expr if n in numbered
-                           else None)
+                           else None, mark_near=True)
     return normalise(statement.expr)
 
 
@@ -365,21 +435,22 @@ class Capabilities:
     near_fields: frozenset[str] | None = None  # concepts proximity may search, None = any
     near_no_and: bool = False  # no AND inside proximity operands (WoS §4)
     ordered_near: bool = True  # ordered proximity beyond adjacency
-    filters: frozenset[str] = frozenset({"language", "year"})  # limits it has query text for
+    filters: frozenset[str] = frozenset({"language", "year", "entry-date"})  # as query text
+    check_tags: bool = False  # humans/animals limits as the vocabulary's check-tag headings
 
 
 CAPABILITIES: dict[str, Capabilities] = {
     # pubmed.md §4: only *, >= 4 characters before it; §6 proximity: plain words, ti/tiab/ad.
     "pubmed": Capabilities("mesh", optional_wildcard=False, single_wildcard=False, min_stem=4,
                            near_plain_only=True, near_fields=_fs("ti", "ab", "kw"),
-                           ordered_near=False,
-                           filters=_fs("language", "year", "publication-type")),
+                           ordered_near=False, check_tags=True,
+                           filters=_fs("language", "year", "publication-type", "entry-date")),
     # scopus.md §6: * and ? (one character); no zero-or-one; no headings (§2, §10.9).
     "scopus": Capabilities(None, optional_wildcard=False),
     # wos.md §6: * ? $, >= 3 characters before; §4 no AND in NEAR operands, no ordered NEAR.
     "wos": Capabilities(None, min_stem=3, near_no_and=True, ordered_near=False),
     # ebsco.md §2: CINAHL Headings via MH; §6 * ? #.
-    "cinahl": Capabilities("cinahl", crosswalk="cinahl"),
+    "cinahl": Capabilities("cinahl", crosswalk="cinahl", check_tags=True),
     "academic-search-elite": Capabilities(None),
 }
 
@@ -389,22 +460,66 @@ def project(form: LF, target: str) -> LF:
     an ``("any", kind)`` placeholder (the rendering must declare a loss of that kind there), and
     a heading mapped to a broader/narrower term is wrapped in ``("approx", kind, form)``."""
     caps = CAPABILITIES[target]
-    return _project(form, caps)
+    return _regroup(_project(form, caps))
+
+
+def _regroup(form: LF) -> LF:
+    """Flatten and re-sort groups after projection (a resolved nearset is an OR again)."""
+    tag = form[0]
+    if tag in ("and", "or"):
+        return _group(tag, [_regroup(k) for k in form[1]])
+    if tag == "not":
+        return ("not", _regroup(form[1]), _regroup(form[2]))
+    if tag == "approx":
+        return ("approx", form[1], _regroup(form[2]))
+    if tag == "alt":
+        return ("alt", form[1], _regroup(form[2]), _regroup(form[3]))
+    return form
 
 
 def _project(form: LF, caps: Capabilities) -> LF:
     tag = form[0]
+    if tag == "nearset":  # one proximity expression: the target holds all of it or none
+        leaves = [_project(k, caps) for k in form[1]]
+        anys = [k for k in leaves if k[0] == "any"]
+        if anys:
+            return anys[0] if len({k[1] for k in anys}) == 1 else ("any", "proximity")
+        # Expressible; a renderer may still fall back to AND (declaring it): both are listed.
+        return ("alt", "proximity", ("or", tuple(leaves)), _project(form[2], caps))
     if tag in ("and", "or"):
-        return (tag, tuple(_project(k, caps) for k in form[1]))
+        kids = tuple(_project(k, caps) for k in form[1])
+        kinds = {k[1] for k in kids if k[0] == "any"}
+        if len(kinds) == 1 and all(k[0] == "any" for k in kids):
+            return kids[0]  # e.g. a proximity the target cannot hold, expanded pairwise
+        return (tag, kids)
     if tag == "not":
         return ("not", _project(form[1], caps), _project(form[2], caps))
     if tag == "heading":
         return _project_heading(form, caps)
     if tag == "text":
         return _project_text(form, caps)
+    if tag == "filter" and form[1] in ("humans", "animals") and caps.check_tags:
+        return _check_tag(form[1], caps)
     if tag == "filter" and form[1] not in caps.filters:
         return ("any", "filter")
     return form
+
+
+def _check_tag(kind: str, caps: Capabilities) -> LF:
+    """``limit N to humans`` as the target vocabulary's check tag (pubmed.md §8: humans[mh];
+    the crosswalk's check-tag rows for other vocabularies); exploded or not is the same here,
+    as the check tags have no narrower headings that matter."""
+    label = "Humans" if kind == "humans" else "Animals"
+    if caps.vocabulary != "mesh":
+        from trawl.vocab import lookup
+
+        mapping = lookup(label, target=caps.crosswalk) if caps.crosswalk else None
+        if mapping is None or mapping.target_label is None:
+            return ("any", "filter")
+        label = mapping.target_label
+    key = _text_key(label)
+    return ("oneof", "filter", (("heading", caps.vocabulary, key, True, False, ""),
+                                ("heading", caps.vocabulary, key, False, False, "")))
 
 
 def _project_heading(form: LF, caps: Capabilities) -> LF:
@@ -420,7 +535,7 @@ def _project_heading(form: LF, caps: Capabilities) -> LF:
     mapping = lookup(label, target=caps.crosswalk)
     if mapping is None or mapping.target_label is None:
         return ("any", "heading")
-    mapped = ("heading", caps.vocabulary, _text_key(mapping.target_label),
+    mapped = ("heading", caps.vocabulary, _text_key(re.sub(r"[()]", " ", mapping.target_label)),
               explode and mapping.explode, major, "")
     if mapping.relation != "exact" or (explode and not mapping.explode):
         return ("approx", "heading", mapped)
@@ -483,6 +598,7 @@ class Difference:
     kind: str
     expected: LF | None
     actual: LF | None
+    absorbed: bool = False  # read-back material taken up by a placeholder (e.g. a fallback)
 
 
 def compare(expected: LF, actual: LF) -> list[Difference]:
@@ -495,6 +611,16 @@ def _match(e: LF, a: LF) -> list[Difference]:
         return []
     if e[0] == "any":
         return [Difference(e[1], e, a)]
+    if e[0] == "alt":  # the exact form, or a declared fallback of kind e[1]
+        exact = _match(e[2], a)
+        if not any(d.kind == "structure" for d in exact):
+            return exact
+        fallback = _match(e[3], a)
+        if not any(d.kind == "structure" for d in fallback):
+            return [Difference(e[1], e, a), *fallback]
+        return exact
+    if e[0] == "oneof":  # several renderings are equally right
+        return [] if a in e[2] else [Difference("structure", e, a)]
     if e[0] == "approx":  # a declared approximation: the loss itself, plus any other
         inner = [d for d in _match(e[2], a) if d.kind != "structure"]
         return [Difference(e[1], e, a), *inner]
@@ -504,6 +630,16 @@ def _match(e: LF, a: LF) -> list[Difference]:
         return [Difference("heading", e, a)]
     if e[0] == a[0] and e[0] in ("and", "or"):
         return _match_children(list(e[1]), list(a[1]), e, a)
+    if e[0] in ("and", "or") and e[0] != a[0]:
+        # A group that lost all but one member, each loss declared (a dropped limit, a
+        # construct the target cannot hold), is that member.
+        kept = [k for k in e[1] if k[0] not in ("any", "filter")]
+        if len(kept) == 1:
+            gone = [Difference(k[1] if k[0] == "any" else "filter-missing", k, None)
+                    for k in e[1] if k is not kept[0]]
+            inner = _match(kept[0], a)
+            if not any(d.kind == "structure" for d in inner):
+                return gone + inner
     if e[0] == a[0] == "not":
         return _match(e[1], a[1]) + _match(e[2], a[2])
     if a[0] in ("and", "or") and e[0] != a[0]:
@@ -513,7 +649,58 @@ def _match(e: LF, a: LF) -> list[Difference]:
     return [Difference("structure", e, a)]
 
 
+def _clean(found: list[Difference]) -> bool:
+    return not any(d.kind == "structure" for d in found)
+
+
+def _take(members: list[LF], pool: list[LF]) -> list[tuple[LF, LF]] | None:
+    """Pair every member with an element of ``pool`` without an unexplained difference.
+    Elements may be shared: ``a OR a`` is ``a`` (and ``a AND a`` is ``a``)."""
+    pairs = []
+    for m in members:
+        hit = next((c for c in pool if c == m), None)
+        if hit is None:
+            hit = next((c for c in pool if _clean(_match(m, c))), None)
+        if hit is None:
+            return None
+        pairs.append((m, hit))
+    return pairs
+
+
+def _removed(group: LF, kept: LF) -> list[Difference]:
+    return [Difference(k[1] if k[0] == "any" else "filter-missing", k, None)
+            for k in group[1] if k is not kept]
+
+
+def _assign(kids: list[LF], candidates: Callable[[], list[LF]],
+            consume: Callable[[list[tuple[LF, LF]]], None], absorbing: bool) -> list[LF]:
+    """Pair each member with its cleanest candidate; members with the fewest clean candidates
+    choose first, so a member that fits only one candidate is not robbed of it. Returns the
+    members left unpaired."""
+    options: dict[int, list[tuple[int, int, LF]]] = {}
+    pool = candidates()
+    for n, kid in enumerate(kids):
+        options[n] = sorted(
+            ((len(found), sum(d.absorbed for d in found), c) for c in pool
+             if _clean(found := _match(kid, c)) and (absorbing or
+                                                       not any(d.absorbed for d in found))),
+            key=lambda t: (t[1], t[0]))
+    unpaired: list[LF] = []
+    taken: list[LF] = []
+    for n in sorted(options, key=lambda n: (len(options[n]), n)):
+        choice = next((c for _, _, c in options[n] if c not in taken), None)
+        if choice is None and options[n] and not absorbing:
+            choice = options[n][0][2]  # shared: a OR a = a
+        if choice is None:
+            unpaired.append(kids[n])
+            continue
+        taken.append(choice)
+        consume([(kids[n], choice)])
+    return unpaired
+
+
 def _match_children(es: list[LF], as_: list[LF], e: LF, a: LF) -> list[Difference]:
+    op = e[0]
     diffs: list[Difference] = []
     remaining = list(as_)
     pending: list[LF] = []
@@ -522,26 +709,61 @@ def _match_children(es: list[LF], as_: list[LF], e: LF, a: LF) -> list[Differenc
             remaining.remove(kid)
         else:
             pending.append(kid)
+
+    def consume(pairs: list[tuple[LF, LF]]) -> None:
+        for m, hit in pairs:
+            if hit in remaining:
+                remaining.remove(hit)
+            diffs.extend(_match(m, hit))
+
+    def candidates() -> list[LF]:
+        # unconsumed first; a consumed one may match again (a OR a = a)
+        return remaining + [c for c in as_ if c not in remaining]
+
+    # 1. An alternative whose exact form is a group of this operator was flattened into this
+    #    group on the read-back side: look for its members here.
+    for kid in [k for k in pending if k[0] == "alt" and k[2][0] == op]:
+        pairs = _take(list(kid[2][1]), candidates())
+        if pairs is not None:
+            consume(pairs)
+            pending.remove(kid)
+    # 2. Members that match a read-back member with no unexplained difference and without a
+    #    placeholder taking up read-back material (fewest differences first).
+    unmatched = _assign([k for k in pending if k[0] != "any"], candidates, consume,
+                        absorbing=False)
+    # 3. A member that lost declared parts (a dropped limit) and whose rest was flattened into
+    #    this group on the read-back side.
+    for kid in list(unmatched):
+        if kid[0] not in ("and", "or") or kid[0] == op:
+            continue
+        kept = [k for k in kid[1] if k[0] not in ("any", "filter")]
+        if len(kept) == 1 and kept[0][0] == op:
+            pairs = _take(list(kept[0][1]), candidates())
+            if pairs is not None:
+                consume(pairs)
+                diffs.extend(_removed(kid, kept[0]))
+                unmatched.remove(kid)
+    # 3b. Clean matches in which a placeholder takes up read-back material.
+    unmatched = _assign(unmatched, lambda: list(remaining), consume, absorbing=True)
+    # 4. What is left is unexplained; pair groups of the same shape to point at the deepest
+    #    difference rather than at a whole subtree.
     anys = [k for k in pending if k[0] == "any"]
-    unmatched: list[LF] = []
-    for kid in (k for k in pending if k[0] != "any"):
-        best: tuple[int, int, list[Difference]] | None = None
-        for i, cand in enumerate(remaining):
-            found = _match(kid, cand)
-            if any(d.kind == "structure" for d in found):
-                continue
-            if best is None or len(found) < len(best[2]):
-                best = (i, len(found), found)
-        if best is None:
-            unmatched.append(kid)
-        else:
-            diffs.extend(best[2])
-            remaining.pop(best[0])
+    texts = {c[1] for c in as_ if c[0] == "text"}
     for kid in unmatched:
         if kid[0] == "filter":
             diffs.append(Difference("filter-missing", kid, None))
-        elif kid[0] == "approx":
-            diffs.append(Difference(kid[1], kid, None))
+            continue
+        if kid[0] == "text" and kid[1] in texts:
+            # The read-back side searched this text in one merged field set (OR of the same
+            # words in several fields is one leaf); the fields differ, not the structure.
+            diffs.append(Difference("fields", kid, None))
+            continue
+        same = [(sum(d.kind == "structure" for d in f), i, f) for i, c in enumerate(remaining)
+                if c[0] == kid[0] and kid[0] in ("and", "or", "not") and (f := _match(kid, c))]
+        if same:
+            _, i, found = min(same, key=lambda t: (t[0], t[1]))
+            diffs.extend(found)
+            remaining.pop(i)
         else:
             diffs.append(Difference("structure", kid, None))
     for kid in anys:
@@ -549,6 +771,8 @@ def _match_children(es: list[LF], as_: list[LF], e: LF, a: LF) -> list[Differenc
     for kid in remaining:
         if kid[0] == "filter":
             diffs.append(Difference("filter-extra", None, kid))
-        elif not anys:
+        elif anys:
+            diffs.append(Difference(anys[0][1], None, kid, absorbed=True))
+        else:
             diffs.append(Difference("structure", None, kid))
     return diffs
