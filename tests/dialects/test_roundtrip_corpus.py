@@ -71,18 +71,15 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
 # work left; each is a strict xfail so that fixing it turns the test red until it is removed).
 _OPEN = "unexplained difference found by the round trip, not yet diagnosed (renderer or reader)"
 XFAIL: dict[str, str] = {
-    "clef-cd011126-3d-saline-infu/ovid-medline-cinahl": _OPEN,
     "clef-cd011787-vaccination-co/ovid-medline-scopus": _OPEN + ": a heading fallback inside "
     "an AND group and .tw. phrases meet several headings' free text",
     "clef-cd011787-vaccination-co/ovid-medline-wos": _OPEN,
     "clef-cd011787-vaccination-co/ovid-medline-cinahl": _OPEN,
     "clef-cd011787-vaccination-co/ovid-medline-academic-search-elite": _OPEN,
-    "clef-cd012019-urinary-biomar/ovid-medline-cinahl": _OPEN,
     "clef-cd012661-prediabetes-pr/ovid-medline-scopus": _OPEN + ": nested proximity "
     "((a adj b) adj3 c) with an optional wildcard h?emoglobin",
     "clef-cd012661-prediabetes-pr/ovid-medline-wos": _OPEN + ": nested proximity with "
     "h?emoglobin rendered hemoglobin inside NEAR (wos.md §6: $ not inside phrases)",
-    "t2-billson2013-perioperative/ovid-medline-cinahl": _OPEN,
 }
 
 _STRATEGIES: dict = {}

@@ -23,6 +23,7 @@ so a test can demand the renderer's diagnostic for every kind found.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
@@ -607,6 +608,17 @@ def compare(expected: LF, actual: LF) -> list[Difference]:
 
 
 def _match(e: LF, a: LF) -> list[Difference]:
+    return list(_match_cached(e, a))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _match_cached(e: LF, a: LF) -> tuple[Difference, ...]:
+    """`_match` is pure and the same pairs are compared many times while pairing group
+    members, so its results are cached (logical forms are hashable tuples)."""
+    return tuple(_match_uncached(e, a))
+
+
+def _match_uncached(e: LF, a: LF) -> list[Difference]:
     if e == a:
         return []
     if e[0] == "any":
