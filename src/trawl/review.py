@@ -62,7 +62,12 @@ class Review(BaseModel):
         if path.is_dir():
             path = path / "review.toml"
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            # utf-8-sig: editors on Windows save a byte-order mark tomllib would reject
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise TrawlError(Diagnostic.of(
+                REVIEW_INVALID, f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at "
+                f"offset {exc.start}); save it as UTF-8")) from None
         except tomllib.TOMLDecodeError as exc:
             raise TrawlError(Diagnostic.of(REVIEW_INVALID, f"{path}: {exc}")) from None
         body = data.get("review", data)

@@ -20,6 +20,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: rich markup would swallow "[fields]" or "[tiab]" in help texts
+    rich_markup_mode=None,
 )
 
 
@@ -40,4 +42,20 @@ _register_commands()
 
 
 def main() -> None:
-    app()
+    """The console script: bad files named on the command line end in one line, not a traceback.
+
+    Commands catch what they expect inside ``user_errors()``; this is the net under them for a
+    file read or written elsewhere (a report written into a read-only workspace, say).
+    """
+    import sys
+
+    from trawl.cli._output import decode_error_message, os_error_message
+
+    try:
+        app()
+    except OSError as exc:
+        print(f"error: {os_error_message(exc)}", file=sys.stderr)
+        sys.exit(2)
+    except UnicodeDecodeError as exc:
+        print(f"error: {decode_error_message(exc)}", file=sys.stderr)
+        sys.exit(2)

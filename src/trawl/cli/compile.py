@@ -18,6 +18,11 @@ import typer
 from trawl.cli._output import user_errors
 
 _PER_TABLE = 3  # target columns per side-by-side table
+# ARCHITECTURE.md's target names, for --help (trawl.dialects is too heavy to import for it;
+# a test keeps this list equal to trawl.dialects.TARGETS)
+_TARGET_NAMES = ("ovid-medline", "ovid-embase", "ovid-psycinfo", "pubmed", "scopus", "wos",
+                 "cinahl", "academic-search-elite", "embase", "google-scholar", "worldcat",
+                 "primo", "openalex", "europepmc", "crossref", "semantic-scholar")
 
 
 def register(app: typer.Typer) -> None:
@@ -25,8 +30,10 @@ def register(app: typer.Typer) -> None:
 
 
 def compile_strategy(
-    file: Annotated[Path, typer.Argument(help="The strategy (Ovid syntax).")],
-    to: Annotated[str, typer.Option("--to", help="Target(s): comma-separated names, or 'all'.")] = "all",
+    file: Annotated[Path, typer.Argument(help="The strategy (Ovid syntax); - reads standard "
+                                              "input.")],
+    to: Annotated[str, typer.Option("--to", help="Target(s): comma-separated names, or 'all'. "
+                                    "Names: " + ", ".join(_TARGET_NAMES) + ".")] = "all",
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     review_path: Annotated[Path | None, typer.Option(
         "--review", help="review.toml (default: the one beside FILE, when present).")] = None,
@@ -48,16 +55,22 @@ def compile_strategy(
     if fmt not in ("text", "json"):
         print(f"error: --format must be text or json (got {fmt!r})", file=sys.stderr)
         raise typer.Exit(2)
+    stdin = str(file) == "-"
     with user_errors():
-        names = list(TARGETS) if to.strip() == "all" else \
-            [t.strip() for t in to.split(",") if t.strip()]
+        names = list(TARGETS) if to.strip().lower() == "all" else \
+            list(dict.fromkeys(t.strip().lower() for t in to.split(",") if t.strip()))
+        if not names:
+            print("error: --to names no target; give one or more of "
+                  f"{', '.join(TARGETS)}, or 'all'", file=sys.stderr)
+            raise typer.Exit(2)
         dialects = [get_dialect(n) for n in names]
         review = None
         if not no_review:
-            path = review_path or (file.parent / "review.toml")
-            if review_path is not None or path.is_file():
+            # standard input has no folder: only an explicit --review applies
+            path = review_path or (None if stdin else file.parent / "review.toml")
+            if review_path is not None or (path is not None and path.is_file()):
                 review = Review.load(path)
-        text = read_strategy(file)
+        text = sys.stdin.read() if stdin else read_strategy(file)
     db = database or (review.database if review is not None else "ovid-medline")
     analysis = analyse(text, database=db)
     if analysis.strategy is None:

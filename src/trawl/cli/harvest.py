@@ -68,7 +68,9 @@ def harvest(
     for r in unfinished:
         print(f"error: {r.source}: {r.note}", file=sys.stderr)
         if r.status == "resumable":
-            print(f"  continue with: trawl harvest --resume --source {r.source}", file=sys.stderr)
+            where = "" if Path(workspace) == Path(".") else f" -w {workspace}"
+            print(f"  continue with: trawl harvest --resume --source {r.source}{where}",
+                  file=sys.stderr)
     if unfinished:
         raise typer.Exit(1)
 
@@ -108,11 +110,12 @@ def counts(
     """Per-line hit counts from a source, for validating a translation line by line."""
     from rich.table import Table
 
+    from trawl.query.analysis import read_strategy
     from trawl.sources.counts import line_counts, store_counts
     from trawl.sources.http import Http
 
     with user_errors():
-        text = file.read_text(encoding="utf-8")
+        text = read_strategy(file)
         with Http() as http:
             rows = line_counts(text, source, http, database=database)
         if workspace is not None:

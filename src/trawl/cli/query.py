@@ -59,7 +59,8 @@ def lint(
     if fix:
         repaired = analyse(result.fixed, database=database)
         if in_place:
-            file.write_text(result.fixed, encoding="utf-8")
+            with user_errors():
+                file.write_text(result.fixed, encoding="utf-8")
             print(f"wrote {file} ({len(result.diagnostics)} findings repaired or reported)",
                   file=sys.stderr)
         else:

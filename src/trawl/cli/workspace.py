@@ -44,7 +44,7 @@ def init(
 def _open(workspace: Path):
     from trawl.store import Store
 
-    return Store.open(workspace, upgrade=False)
+    return Store.open(workspace, readonly=True)  # auditing never writes
 
 
 def _check_format(fmt: str) -> None:

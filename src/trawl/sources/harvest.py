@@ -123,13 +123,14 @@ def plan_for(review, name: str, *, query: str | None = None) -> Plan:
                     dict(extra.get("params") or {}))
     if review is None:
         raise TrawlError(Diagnostic.of(NO_QUERY, f"{name}: give a query (no review.toml)"))
-    text = review.strategy_path.read_text(encoding="utf-8")
     try:
         from trawl.dialects import get_dialect
         from trawl.query import parse_strategy
+        from trawl.query.analysis import read_strategy
     except ImportError as exc:  # the compiler is not installed in this checkout yet
         raise TrawlError(Diagnostic.of(NO_QUERY, f"{name}: cannot render the strategy ({exc}); "
                                        f"set [sources.{name}] query in review.toml")) from None
+    text = read_strategy(review.strategy_path)  # BOM-tolerant; a non-UTF-8 byte is a TrawlError
     strategy = parse_strategy(text, database=review.database)
     rendering = get_dialect(target).render(strategy, review)
     errors = [d for d in rendering.diagnostics if str(d.severity) == "error"]

@@ -59,6 +59,20 @@ def applied(conn: sqlite3.Connection) -> dict[int, str]:
     return dict(conn.execute("SELECT version, sha256 FROM schema_migrations"))
 
 
+def unknown(conn: sqlite3.Connection) -> list[str]:
+    """Migrations recorded in the database that this trawl does not ship (a newer trawl's).
+
+    Read without writing (an audit may open a read-only file); a database without the table
+    has none.
+    """
+    try:
+        rows = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
+    except sqlite3.OperationalError:
+        return []
+    known = {mig.version for mig in shipped()}
+    return [f"{version:04d}_{name}" for version, name in rows if version not in known]
+
+
 def upgrade(conn: sqlite3.Connection, after_each=None) -> list[Migration]:
     """Apply every shipped migration the database lacks; returns those applied.
 

@@ -1,6 +1,6 @@
 """Keeping secrets out of everything the store writes.
 
-API keys reach trawl only through the environment (``SCOPUS_API_KEY``, ``NCBI_API_KEY`` ...) and
+API keys reach trawl only through the environment (``ELSEVIER_API_KEY``, ``NCBI_API_KEY`` ...) and
 travel to the APIs in query parameters (``apiKey=``, ``api_key=``) or headers (``X-ELS-APIKey``,
 ``Authorization``). Two defences keep them out of the store, its WAL and its logs:
 

@@ -47,10 +47,46 @@ STORE_MISUSE = register(
     "the wrong state (pages can only be added to a running run).",
 )
 
+STORE_NEWER = register(
+    "STORE004",
+    "error",
+    "The store was written by a newer trawl (its schema has migrations this version does not "
+    "know); upgrade trawl rather than let an older one write to it.",
+)
+STORE_READ_ONLY = register(
+    "STORE005",
+    "error",
+    "The store (or its folder) is read-only and the command writes to it; `trawl audit` "
+    "reads a read-only store.",
+)
+
 _RUN_COLUMNS = (
     "id, kind, source, params, status, tool_version, started_at, finished_at, reported_total, "
     "retrieved, note, checkpoint"
 )
+
+
+def _connect_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A connection that never writes, even where the folder is read-only.
+
+    A WAL database opened ``mode=ro`` needs its ``-shm`` file, which SQLite cannot create in a
+    read-only folder; then, if no write-ahead log holds unmerged pages, the file is opened as
+    immutable (nothing to miss). With a non-empty log the error stands: reading the file alone
+    would silently show an older state.
+    """
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None,
+                           check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout,
+                           isolation_level=None, check_same_thread=False)
 
 
 def compress(data: bytes, codec: str = "zlib") -> bytes:
@@ -91,10 +127,13 @@ class Store:
         codec: str = "zlib",
         upgrade: bool = True,
         synchronous: str = "FULL",
+        readonly: bool = False,
     ):
         """Prefer :meth:`create` / :meth:`open`, which check whether the file should exist.
 
         ``upgrade=False`` leaves the schema as it is (auditing must not change what it audits).
+        ``readonly=True`` (implies ``upgrade=False``) opens the file for reading only, so an
+        auditor can verify a workspace copied to read-only media; every write then fails.
         ``synchronous="FULL"`` makes each commit durable against power loss too; ``"NORMAL"``
         (still crash-safe and never corrupt, see bench/store_bench.py) may lose the last pages
         on power loss, which a harvest then re-fetches from its checkpoint.
@@ -107,16 +146,37 @@ class Store:
         self._lock = threading.RLock()
         self._depth = 0
         try:
-            self._conn = sqlite3.connect(
-                str(self.path), timeout=timeout, isolation_level=None, check_same_thread=False
-            )
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            if readonly:
+                self._conn = _connect_read_only(self.path, timeout)
+            else:
+                self._conn = sqlite3.connect(
+                    str(self.path), timeout=timeout, isolation_level=None,
+                    check_same_thread=False,
+                )
+                self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute(f"PRAGMA synchronous={synchronous}")
-            if upgrade:
+            if not readonly:
+                self._conn.execute(f"PRAGMA synchronous={synchronous}")
+            newer = migrate.unknown(self._conn)
+            if newer:
+                self._conn.close()
+                raise TrawlError(Diagnostic.of(STORE_NEWER, (
+                    f"{self.path} was written by a newer trawl (schema "
+                    f"{', '.join(newer)}, which this trawl does not know); upgrade trawl to "
+                    "use it")))
+            if upgrade and not readonly:
                 migrate.upgrade(self._conn, after_each=self._log_migration)
             else:
                 self._conn.execute("SELECT seq FROM chain_head").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                raise TrawlError(Diagnostic.of(STORE_READ_ONLY, (
+                    f"{self.path} is read-only (the file or its folder) and this command "
+                    "writes to it; make it writable, or copy the workspace somewhere that is "
+                    "(`trawl audit` only reads)"))) from None
+            raise TrawlError(
+                Diagnostic.of(STORE_MISSING, f"{self.path}: not a usable trawl store ({exc})")
+            ) from None
         except sqlite3.DatabaseError as exc:
             raise TrawlError(
                 Diagnostic.of(STORE_MISSING, f"{self.path}: not a usable trawl store ({exc})")

@@ -57,7 +57,7 @@ languages = []                # e.g. ["english"] for "limit N to English"
 # target = "cinahl"
 # route = "export"
 #
-# API keys are read from the environment only (SCOPUS_API_KEY, NCBI_API_KEY, WOS_API_KEY ...);
+# API keys are read from the environment only (ELSEVIER_API_KEY, NCBI_API_KEY, WOS_API_KEY ...);
 # never put them in this file.
 """
 

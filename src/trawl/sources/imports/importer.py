@@ -88,10 +88,11 @@ def default_query(source: str, review, diagnostics: list[Diagnostic]) -> Query:
     try:
         from trawl.dialects import get_dialect
         from trawl.query import parse_strategy
+        from trawl.query.analysis import read_strategy
     except ImportError as exc:
         return missing(f"the strategy renderer is not available in this build ({exc})")
     try:
-        text = review.strategy_path.read_text(encoding="utf-8")
+        text = read_strategy(review.strategy_path)
         strategy = parse_strategy(text, database=review.database)
         rendering = get_dialect(config.target).render(strategy, review)
     except (OSError, TrawlError) as exc:

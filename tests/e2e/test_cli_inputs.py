@@ -1,0 +1,108 @@
+"""Strategy commands given what people actually give them: folders, stdin, odd --to lists.
+
+Each test is a bug found by using trawl end to end; the contract is one line on stderr and exit 2
+for input trawl cannot use, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ._helpers import SEED, trawl
+
+
+@pytest.mark.parametrize("command", [["lint"], ["parse"], ["compile", "--to", "pubmed"],
+                                     ["counts", "--source", "europepmc"]])
+def test_a_directory_instead_of_a_file_is_one_line_exit_2(tmp_path, command):
+    folder = tmp_path / "strategies"
+    folder.mkdir()
+    result = trawl(command[0], folder, *command[1:])
+    assert result.exit_code == 2, result.output
+    assert "is a directory" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_counts_reads_the_strategy_as_the_other_commands_do(tmp_path):
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("1. caf\xe9.ti,ab.\n".encode("latin-1"))
+    result = trawl("counts", latin1, "--source", "europepmc")
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.stderr and "OVID019" in result.stderr
+
+
+def test_compile_reads_standard_input_like_lint():
+    text = (SEED / "strategy.ovid").read_text(encoding="utf-8")
+    result = trawl("compile", "-", "--to", "pubmed", "--format", "json", input=text)
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert [t["target"] for t in body["targets"]] == ["pubmed"]
+    assert body["targets"][0]["query"].startswith('("Peer Group"[mh:noexp]')
+
+
+def test_compile_from_stdin_does_not_pick_up_a_review_toml_in_the_current_folder(
+        tmp_path, monkeypatch):
+    (tmp_path / "review.toml").write_text('[review]\nname = "x"\ncutoff = 2001-01-01\n',
+                                          encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = trawl("compile", "-", "--to", "pubmed", "--format", "json",
+                   input="1. peer support.ti,ab.\n")
+    assert result.exit_code == 0, result.stderr
+    assert "2001" not in result.stdout
+
+
+def test_compile_with_no_target_named_is_an_error_not_silence():
+    result = trawl("compile", SEED / "strategy.ovid", "--to", ",")
+    assert result.exit_code == 2
+    assert "names no target" in result.stderr
+
+
+def test_compile_target_names_ignore_case_and_repeats():
+    result = trawl("compile", SEED / "strategy.ovid", "--to", "PubMed,pubmed,Scopus",
+                   "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [t["target"] for t in json.loads(result.stdout)["targets"]] == ["pubmed", "scopus"]
+
+
+def test_compile_help_lists_every_target_and_keeps_square_brackets():
+    from trawl.cli.compile import _TARGET_NAMES
+    from trawl.dialects import TARGETS
+
+    assert _TARGET_NAMES == TARGETS
+    from ._helpers import app, runner
+
+    result = runner.invoke(app, ["compile", "--help"], terminal_width=400)
+    flat = " ".join(result.stdout.split())
+    assert "[fields]" in flat  # rich markup used to swallow it
+    for name in TARGETS:
+        assert name in flat, name
+
+
+def test_lint_in_place_on_an_unwritable_file_is_one_line(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    target = tmp_path / "s.txt"
+    target.write_text("1. peer support.ti,ab.\n", encoding="utf-8")
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    result = trawl("lint", target, "--fix", "--in-place")
+    assert result.exit_code == 2
+    assert "permission denied" in result.stderr
+
+
+def test_the_console_script_turns_an_os_error_into_one_line(monkeypatch, capsys):
+    import trawl.cli as cli
+
+    def fails():
+        raise PermissionError(13, "Permission denied", "ws/.report.html.tmp")
+
+    monkeypatch.setattr(cli, "app", fails)
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "error: permission denied: ws/.report.html.tmp (a read-only file or directory?)"

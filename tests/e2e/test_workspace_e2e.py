@@ -1,0 +1,160 @@
+"""A workspace used the way a review team and an auditor use one: imports, a harvest, audits,
+a store from another trawl version, a read-only copy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from trawl.query.diagnostics import TrawlError
+from trawl.store import Store
+
+from ._helpers import EXPORTS, SEED, fakeapi, trawl
+
+SCOPUS_RIS = EXPORTS / "scopus" / "_baseline_scopus.ris"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    ws = tmp_path / "ws"
+    assert trawl("init", ws).exit_code == 0
+    shutil.copy(SEED / "strategy.ovid", ws / "strategy.ovid")
+    text = (SEED / "review.toml").read_text(encoding="utf-8")
+    text += ('\n[sources.europepmc]\nlabel = "Europe PMC"\ntarget = "europepmc"\nroute = "api"\n'
+             'connector = "europepmc"\n')
+    (ws / "review.toml").write_text(text, encoding="utf-8")
+    result = trawl("import", SCOPUS_RIS, "--source", "scopus", "--searched", "2021-01-04",
+                   "-w", ws)
+    assert result.exit_code == 0, result.output
+    return ws
+
+
+def _records(ws) -> int:
+    with Store.open(ws, readonly=True) as store:
+        return sum(1 for _ in store.records())
+
+
+def test_init_template_names_the_scopus_key_the_connector_reads(tmp_path):
+    from trawl.sources.cards import get_card
+
+    assert trawl("init", tmp_path / "w").exit_code == 0
+    template = (tmp_path / "w" / "review.toml").read_text(encoding="utf-8")
+    for name in get_card("scopus").auth.required_env:
+        assert name in template
+    assert "SCOPUS_API_KEY" not in template
+
+
+def test_review_toml_saved_with_a_byte_order_mark_loads(workspace):
+    path = workspace / "review.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = trawl("schedule", "-w", workspace)
+    assert result.exit_code == 0, result.output
+
+
+def test_review_toml_that_is_not_utf8_is_one_line(workspace):
+    (workspace / "review.toml").write_bytes('[review]\nname = "caf\xe9"\n'.encode("latin-1"))
+    result = trawl("schedule", "-w", workspace)
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.stderr and "REVIEW001" in result.stderr
+
+
+def test_a_store_from_a_newer_trawl_is_refused_and_left_as_it_was(workspace):
+    db = workspace / "store.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO schema_migrations VALUES (9999, 'future', ?, '2030-01-01')",
+                ("0" * 64,))
+    con.commit()
+    con.close()
+    before = db.read_bytes()
+    with pytest.raises(TrawlError) as err:
+        Store.open(workspace)
+    assert err.value.diagnostic.code == "STORE004"
+    for args in (["import", EXPORTS / "ebsco" / "econlit_3.ris", "--source", "cinahl",
+                  "--searched", "2021-01-04"], ["audit", "verify"], ["dedup"]):
+        result = trawl(*args, "-w", workspace)
+        assert result.exit_code == 2, (args, result.output)
+        assert "newer trawl" in result.stderr and "9999_future" in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_a_current_store_has_no_unknown_migrations(workspace):
+    from trawl.store import migrate
+
+    with Store.open(workspace) as store:
+        assert migrate.unknown(store.connection) == []
+
+
+def test_audit_opens_the_store_read_only(workspace):
+    with Store.open(workspace, readonly=True) as store:
+        assert store.verify().ok
+        with pytest.raises(sqlite3.OperationalError):
+            store.connection.execute("DELETE FROM records")
+    assert _records(workspace) == 10
+    assert trawl("audit", "verify", "-w", workspace).exit_code == 0
+
+
+def _without_privileges() -> list[str] | None:
+    """A command prefix under which file permissions hold (root ignores them)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    probe = subprocess.run([setpriv, "--bounding-set", "-all", "--inh-caps", "-all", "--",
+                            "true"], capture_output=True)
+    return [setpriv, "--bounding-set", "-all", "--inh-caps", "-all", "--"] \
+        if probe.returncode == 0 else None
+
+
+def test_a_read_only_workspace_can_be_audited_and_writes_fail_in_one_line(workspace):
+    prefix = _without_privileges()
+    if prefix is None:
+        pytest.skip("cannot drop root's right to write read-only files here")
+    with Store.open(workspace) as store:  # merge the write-ahead log, as a copied store has
+        store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for extra in ("store.sqlite-wal", "store.sqlite-shm"):
+        (workspace / extra).unlink(missing_ok=True)
+    for path in workspace.iterdir():
+        path.chmod(0o444)
+    workspace.chmod(0o555)
+    try:
+        def run(*args):
+            return subprocess.run([*prefix, sys.executable, "-m", "trawl", *args, "-w",
+                                   str(workspace)], capture_output=True, text=True, timeout=120)
+
+        verify = run("audit", "verify")
+        assert verify.returncode == 0, verify.stderr
+        assert verify.stdout.startswith("ok:")
+        log = run("audit", "log")
+        assert log.returncode == 0 and "file imported" in log.stdout
+        write = run("import", str(EXPORTS / "ebsco" / "econlit_3.ris"), "--source", "cinahl",
+                    "--searched", "2021-01-04")
+        assert write.returncode == 2
+        assert "read-only" in write.stderr and "STORE005" in write.stderr
+        assert "Traceback" not in write.stderr
+        report = run("report")
+        assert report.returncode == 2 and "Traceback" not in report.stderr
+    finally:
+        workspace.chmod(0o755)
+        for path in workspace.iterdir():
+            path.chmod(0o644)
+    assert _records(workspace) == 10
+
+
+def test_harvest_resume_hint_names_the_workspace(workspace, monkeypatch):
+    api_module = fakeapi()
+    with api_module.FakeApi("europepmc", 30, page_size=5) as api:
+        monkeypatch.setenv("TRAWL_EUROPEPMC_BASE_URL", api.url)
+        monkeypatch.setenv("TRAWL_EUROPEPMC_RATE", "1000")
+        result = trawl("harvest", "-w", workspace, "-s", "europepmc", "--page-size", "5",
+                       "--max-pages", "2")
+        assert result.exit_code == 1
+        assert f"trawl harvest --resume --source europepmc -w {workspace}" in result.stderr
+        resumed = trawl("harvest", "-w", workspace, "-s", "europepmc", "--resume")
+        assert resumed.exit_code == 0, resumed.output
+    assert _records(workspace) == 10 + 30
