@@ -106,3 +106,12 @@ def test_the_console_script_turns_an_os_error_into_one_line(monkeypatch, capsys)
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert err.strip() == "error: permission denied: ws/.report.html.tmp (a read-only file or directory?)"
+
+
+def test_help_paragraphs_are_reflowed_to_the_terminal():
+    from trawl.cli import _reflow, app
+
+    assert _reflow("One line\n    and its tail.\n\n    Second\n    paragraph.\n    - an item\n") == \
+        "One line and its tail.\n\nSecond paragraph.\n- an item"
+    compile_info = next(c for c in app.registered_commands if c.name == "compile")
+    assert "printed) or a rendering" in compile_info.help

@@ -9,6 +9,7 @@ Command modules import the heavy parts of trawl inside their functions, keeping
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 
 import typer
@@ -20,8 +21,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    # plain help: rich markup would swallow "[fields]" or "[tiab]" in help texts
-    rich_markup_mode=None,
 )
 
 
@@ -38,7 +37,33 @@ def _register_commands() -> None:
         module.register(app)
 
 
+def _reflow(text: str) -> str:
+    """A docstring's paragraphs as single lines, so help wraps at the terminal's width.
+
+    typer keeps a docstring's line breaks inside paragraphs, which leaves ragged lines in
+    ``--help``. Lines that start a list or are indented keep their break.
+    """
+    out: list[str] = []
+    for line in inspect.cleandoc(text).splitlines():
+        starts_item = line[:1] in (" ", "-", "*", "\b") or line[:2].rstrip(".").isdigit()
+        if out and out[-1] and line and not starts_item:
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _reflow_help(typer_app: typer.Typer) -> None:
+    for command in typer_app.registered_commands:
+        doc = command.help if command.help is not None else inspect.getdoc(command.callback)
+        if doc:
+            command.help = _reflow(doc)
+    for group in typer_app.registered_groups:
+        _reflow_help(group.typer_instance)
+
+
 _register_commands()
+_reflow_help(app)
 
 
 def main() -> None:

@@ -38,7 +38,7 @@ def compile_strategy(
     review_path: Annotated[Path | None, typer.Option(
         "--review", help="review.toml (default: the one beside FILE, when present).")] = None,
     no_review: Annotated[bool, typer.Option(
-        "--no-review", help="Ignore any review.toml: no cutoff, language or [fields] settings.")] = False,
+        "--no-review", help="Ignore any review.toml: no cutoff, language or \\[fields] settings.")] = False,
     database: Annotated[str | None, typer.Option(
         "--database", help="The Ovid database FILE was written for (default: review.toml's "
         "database, else ovid-medline).")] = None,
