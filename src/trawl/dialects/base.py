@@ -15,15 +15,14 @@ from __future__ import annotations
 import gc
 import itertools
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from trawl.dialects import codes
 from trawl.dialects.fields import F, FieldUse, canon, config_problem, resolve
 from trawl.dialects.limits import LANGUAGES, DateTpl, language_name, parse_date
 from trawl.dialects.rendering import RenderedLine, Rendering
-from trawl.dialects.vocabulary import vocab_entry_terms, vocab_lookup
+from trawl.dialects.vocabulary import vocab_free_text, vocab_lookup
 from trawl.dialects.wildcards import Wildcards, convert
 from trawl.query.ast import (
     Bool,
@@ -43,12 +42,16 @@ from trawl.query.diagnostics import Diagnostic, TrawlError
 
 _VOCABULARY = {"ovid-medline": "mesh", "ovid-embase": "emtree", "ovid-psycinfo": "apa"}
 _PLAIN_WORD = re.compile(r"^[\w*?#$'’\-]+$")
+_WORDY = (Term, Phrase, Near)  # what takes the default field when no suffix is given
+_WILD = re.compile(r"[*?#$]")
+_HEADING_FIELDS = frozenset({"sh", "xm"})  # X.sh. / X.xm. name a heading (ovid.md §2)
 _MAX_EXPANSION = 200  # pairwise proximity expansions beyond this fall back to AND
 
 
-@dataclass(frozen=True, slots=True)
-class Out:
-    """Rendered text; ``atomic`` = it has no top-level operator, so it needs no brackets."""
+class Out(NamedTuple):
+    """Rendered text; ``atomic`` = it has no top-level operator, so it needs no brackets.
+    (A named tuple rather than a frozen dataclass: one is made per node, and it is built several
+    times faster.)"""
 
     text: str
     atomic: bool = True
@@ -292,6 +295,8 @@ class Renderer:
         self.api_params: dict[str, str] = {}
         self.query_param: str | None = None
         self._inline: dict[int, Any] = {}
+        self._words: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}  # word -> convert()
+        self.scratch: dict[str, Any] = {}  # per-walk memos of dialect hooks, by the hook's name
         # id(node) keys are safe because each entry keeps its node alive (no id reuse)
         self._memo: dict[tuple, tuple[Any, Out | None]] = {}
         self.statement: Statement | None = None
@@ -431,7 +436,7 @@ class Renderer:
 
     def _out(self, node: Any, f: FieldUse | None, grouped: bool) -> Out | None:
         d = self.d
-        if d.FIELD_STYLE == "group" and not grouped and isinstance(node, Term | Phrase | Near):
+        if d.FIELD_STYLE == "group" and not grouped and isinstance(node, _WORDY):
             fu = f or self.field(("mp",), node)
             return self.wrap(fu, self.out(node, fu, True) or Out(""))
         match node:
@@ -534,7 +539,7 @@ class Renderer:
     def fielded(self, node: Fielded, f: FieldUse | None, grouped: bool) -> Out | None:
         if node.frequency is not None:
             self.emit(codes.FREQUENCY_DROPPED, f"/freq={node.frequency} dropped", node)
-        if set(node.fields) <= {"sh", "xm"}:
+        if _HEADING_FIELDS.issuperset(node.fields):
             # ovid.md §2: X.sh. is the heading X, not exploded; X.xm. the exploded heading
             vocabulary = _VOCABULARY.get(self.strategy.database, "mesh")
             as_headings = _as_headings(node.child, vocabulary, "xm" in node.fields)
@@ -572,7 +577,10 @@ class Renderer:
     # ---- words, phrases, proximity ---------------------------------------------------------------
 
     def word(self, term: Term) -> str:
-        text, losses = convert(term.text, self.d.WILDCARDS)
+        hit = self._words.get(term.text)
+        if hit is None:
+            hit = self._words[term.text] = convert(term.text, self.d.WILDCARDS)
+        text, losses = hit
         for code, message in losses:
             self.emit(code, message, term)
         return text
@@ -710,17 +718,10 @@ class Renderer:
             self.emit(codes.EXPLODE_UNAVAILABLE, f"{_ovid_heading(h)}: free text cannot explode; "
                       "add narrower terms by hand if they matter", h)
         phrases: list[Any] = []
-        seen: set[str] = set()
-        for text in [h.label, *vocab_entry_terms(self, h)]:
-            clean = " ".join(re.sub(r"[()\[\]\"]", " ", text).split())
-            if "," in clean:  # MeSH inverts ("Reagent Kits, Diagnostic"); text reads it in order
-                head, _, rest = clean.partition(",")
-                clean = f"{rest.strip()} {head.strip()}".strip()
-            if not clean or clean.casefold() in seen:
-                continue
-            seen.add(clean.casefold())
-            words = tuple(Term(w, span=h.span) for w in clean.split())
-            phrases.append(words[0] if len(words) == 1 else Phrase(words, quoted=True, span=h.span))
+        span = h.span
+        for texts in vocab_free_text(self, h):  # label and entry terms
+            words = tuple(Term(w, span=span) for w in texts)
+            phrases.append(words[0] if len(words) == 1 else Phrase(words, quoted=True, span=span))
         fields = tuple(canon(str(self.review_fields.get("headings", "ti,ab"))).split(","))
         group = phrases[0] if len(phrases) == 1 else Bool("or", tuple(phrases), span=h.span)
         return self.out(Fielded(fields, group, span=h.span), None, False)
@@ -841,7 +842,7 @@ def and_all(*nodes: Any, span: Any = None) -> Bool:
 
 
 def _unwild(text: str) -> str:
-    return re.sub(r"[*?#$]", "", text)
+    return _WILD.sub("", text)
 
 
 def _is_limit(node: Any) -> bool:

@@ -16,6 +16,9 @@ from trawl.dialects.rendering import RenderedLine
 from trawl.dialects.wildcards import NONE
 from trawl.query.ast import Bool, Filter, Heading, Limit, LineRange, LineRef
 
+_WORD = re.compile(r"[\w'’-]+")
+_WILDCARD = re.compile(r"\*\d*|[?#]")
+
 
 class Crossref(Dialect):
     name = "crossref"
@@ -28,39 +31,42 @@ class Crossref(Dialect):
              "report N (crossref.md §5)",)
 
     def line_text(self, r: Renderer, node: Any) -> str:
-        words: list[str] = []
-        seen: set[str] = set()
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, Filter):
-                r.filter(n)
-                continue
-            if isinstance(n, Bool) and n.op == "not":
-                if len(n.children) > 1:
-                    r.emit(codes.NOT_DROPPED, "Crossref cannot exclude words; the NOT part "
-                           "was dropped", n)
-                stack.append(n.children[0])
-                continue
-            if isinstance(n, Limit):
-                stack.extend(reversed([n.child, *n.filters]))
-                continue
-            if isinstance(n, LineRef | LineRange):
-                continue
-            if isinstance(n, Heading):
-                text = n.label
-            elif hasattr(n, "text"):
-                if "*" in n.text or "?" in n.text or "#" in n.text:
-                    r.emit(codes.WILDCARD_DROPPED, f"'{n.text}': truncation dropped", n)
-                text = n.text
-            else:
-                stack.extend(reversed([k for k in _children(n)]))
-                continue
-            for w in re.findall(r"[\w'’-]+", re.sub(r"\*\d*|[?#]", "", text)):
-                if w.casefold() not in seen and w.lower() not in ("and", "or", "not"):
-                    seen.add(w.casefold())
-                    words.append(w)
-        return " ".join(words)
+        return " ".join(self.words_of(r, node)[0])
+
+    def words_of(self, r: Renderer, node: Any) -> tuple[list[str], bool]:
+        """The distinct words of ``node`` in order, and whether they may be reused. A sub-tree is
+        read once per walk (inlined lines repeat earlier lines; reading it again would only
+        re-emit the same diagnostics at the same line), unless it holds a filter: the renderer
+        must see those every time (each visit adds its API parameter)."""
+        memo: dict[int, tuple[Any, list[str]]] = r.scratch.setdefault("crossref words", {})
+        hit = memo.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1], True
+        reusable = True
+        if isinstance(node, Filter):
+            r.filter(node)
+            return [], False
+        if isinstance(node, LineRef | LineRange):
+            words = []
+        elif isinstance(node, Heading):
+            words = _distinct(_words_in(node.label))
+        elif hasattr(node, "text"):
+            if "*" in node.text or "?" in node.text or "#" in node.text:
+                r.emit(codes.WILDCARD_DROPPED, f"'{node.text}': truncation dropped", node)
+            words = _distinct(_words_in(node.text))
+        elif isinstance(node, Bool) and node.op == "not":
+            if len(node.children) > 1:
+                r.emit(codes.NOT_DROPPED, "Crossref cannot exclude words; the NOT part was "
+                       "dropped", node)
+            words, reusable = self.words_of(r, node.children[0])
+        else:
+            kids = [node.child, *node.filters] if isinstance(node, Limit) else _children(node)
+            parts = [self.words_of(r, k) for k in kids]
+            words = _distinct(w for found, _ in parts for w in found)
+            reusable = all(ok for _, ok in parts)
+        if reusable:
+            memo[id(node)] = (node, words)  # the entry keeps the node alive: no id reuse
+        return words, reusable
 
     def single_query(self, r: Renderer, node: Any, lines: list[RenderedLine]) -> str:
         r.emit(codes.CROSSREF_BAG, "Crossref: Boolean, phrases, proximity, field suffixes and "
@@ -83,6 +89,21 @@ class Crossref(Dialect):
         if end:
             parts.append(f"{names[1]}:{end.isoformat()}")
         return {"filter": ",".join(parts)} if parts else None
+
+
+def _words_in(text: str) -> list[str]:
+    return _WORD.findall(_WILDCARD.sub("", text))
+
+
+def _distinct(words: Any) -> list[str]:
+    """Words in order, each once (case-insensitive), without the Boolean operator words."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for w in words:
+        if w.casefold() not in seen and w.lower() not in ("and", "or", "not"):
+            seen.add(w.casefold())
+            out.append(w)
+    return out
 
 
 def _children(node: Any) -> list[Any]:

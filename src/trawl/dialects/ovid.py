@@ -25,7 +25,7 @@ _LIMITED = re.compile(r"[*$]\d+")  # $n limited truncation: its digits are not a
 
 def _needs_quotes(word: str) -> bool:
     """ovid.md §1: numbers and operator words inside terms must be quoted."""
-    return bool(_OPERATOR_WORD.match(word)) or any(c.isdigit() for c in _LIMITED.sub("", word))
+    return bool(_OPERATOR_WORD.match(word)) or any(map(str.isdigit, _LIMITED.sub("", word)))
 
 
 class Ovid(Dialect):

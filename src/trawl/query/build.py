@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lark import Token
 
@@ -51,10 +51,12 @@ _PUBMED_TAG = re.compile(r"(?:tiab|ti|ab|mh|mesh|majr|mesh terms|pt|tw|sh|all fi
 
 
 _OPERATOR_WORD = re.compile(r"(?:and|or|not|adj\d*)", re.I)
+_HISTORY_NUMBER = re.compile(r"#\d+")  # another database's "#3" search number
 
 
-@dataclass(frozen=True, slots=True)
-class _Meta:
+class _Meta(NamedTuple):
+    """A rule's start and end offsets (one is made per reduction: a named tuple is cheap)."""
+
     start_pos: int
     end_pos: int
 
@@ -110,19 +112,20 @@ class Builder:
     def call(self, rule: str, kids: list[Any]) -> Any:
         """Run ``r_<rule>`` with the rule's start/end offsets, from its first and last child that
         has a position (every token has one; every value built here is recorded in offsets)."""
+        offsets = self.offsets
         start = end = 0
         for kid in kids:
-            where = self.where_of(kid)
+            where = (kid.start_pos, kid.end_pos) if isinstance(kid, Token) else offsets.get(id(kid))
             if where is not None:
                 start = where[0]
                 break
         for kid in reversed(kids):
-            where = self.where_of(kid)
+            where = (kid.start_pos, kid.end_pos) if isinstance(kid, Token) else offsets.get(id(kid))
             if where is not None:
                 end = where[1]
                 break
-        result = getattr(self, "r_" + rule)(_Meta(start, end), kids)
-        self.offsets[id(result)] = (start, end)
+        result = _HANDLERS[rule](self, _Meta(start, end), kids)
+        offsets[id(result)] = (start, end)
         return result
 
     def where_of(self, kid: Any) -> tuple[int, int] | None:
@@ -280,7 +283,7 @@ class Builder:
             raise self.error(codes.SYNTAX, f"'{text}' is an operator but stands where a term should "
                              "be", tok.start_pos, tok.end_pos,
                              fix=f'to search the word itself, quote it: "{text}"')
-        if re.fullmatch(r"#\d+", text):
+        if _HISTORY_NUMBER.fullmatch(text):
             raise self.error(codes.SYNTAX, f"'{text}' is how other databases number searches; Ovid "
                              "refers to a line by its bare number", tok.start_pos, tok.end_pos,
                              fix=text[1:])
@@ -445,6 +448,9 @@ class Builder:
                   tok.start_pos, number.end_pos)
         return LineRef(int(number), span=self.tspan(number))
 
+
+# rule name -> its ``r_<rule>`` method, looked up once rather than on every reduction
+_HANDLERS = {name[2:]: method for name, method in vars(Builder).items() if name.startswith("r_")}
 
 _DOLLAR = re.compile(r"\$(\d*)")
 
