@@ -231,3 +231,38 @@ def test_wildcards_the_target_lacks_must_be_declared():
     assert [d.kind for d in compare(project(ovid, "pubmed"), back)] == ["wildcard"]
     same = read_form("wos", read("wos", "TI=colo$r"))
     assert compare(project(ovid, "wos"), same) == []
+
+
+def test_wildcard_inside_a_group_of_an_unexpanded_proximity_is_a_wildcard_loss():
+    # clef-cd012661 line 18: 11 x 7 alternatives exceed the pairwise expansion, so the groups
+    # stay inside one proximity leaf; WoS cannot hold h?emoglobin (wos.md §6: >= 3 characters
+    # before a wildcard) and the renderer declares DIA010. The difference must be a
+    # "wildcard" loss (which that code declares), not an unexplained "structure" one.
+    left = [T(f"w{n}") for n in range(10)] + [P("glycated", "h?emoglobin")]
+    right = [T(f"v{n}") for n in range(7)]
+    ovid = _ovid(Fielded(("ti",), Near((OR(*left), OR(*right)), 2, False)))
+    back = read_form("wos", read("wos", "TI=((" + " OR ".join(f"w{n}" for n in range(10))
+                                 + ' OR "glycated hemoglobin") NEAR/2 ('
+                                 + " OR ".join(f"v{n}" for n in range(7)) + "))"))
+    assert [d.kind for d in compare(project(ovid, "wos"), back)] == ["wildcard"]
+
+
+def test_a_heading_placeholder_does_not_take_the_group_another_line_needs():
+    # clef-cd011787 line 89 = (85 limited to a filter Scopus lacks) or 88; 85 = 70 or 84 with
+    # 70 = <headings> and b, 84 = c and b. The placeholder of 70 (any heading AND b) also
+    # fits 84's read-back (it absorbs c); taking it left 70's read-back unexplained.
+    ti = ("ti",)
+    line70 = AND(Heading("mesh", "Child"), Fielded(ti, T("b")))
+    line84 = AND(Fielded(ti, T("c")), Fielded(ti, T("b")))
+    strategy = Strategy((
+        Statement(1, OR(line70, line84)),
+        Statement(2, Limit(LineRef(1), (Filter("clinical-query", ("qualitative",),
+                                               "qualitative (maximizes sensitivity)"),))),
+        Statement(3, OR(LineRef(2), Fielded(ti, T("d")))),
+    ))
+    from trawl.dialects.readback.logical import strategy_form
+
+    back = read_form("scopus", read("scopus", "(TITLE-ABS-KEY(child) AND TITLE(b)) OR "
+                                    "(TITLE(c) AND TITLE(b)) OR TITLE(d)"))
+    kinds = {d.kind for d in compare(project(strategy_form(strategy), "scopus"), back)}
+    assert kinds == {"heading", "filter"}

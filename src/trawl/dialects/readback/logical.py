@@ -547,14 +547,27 @@ _LIMITED = re.compile(r"\*\d+")
 
 
 def _words(content: tuple) -> list[str]:
+    """Every word a text leaf searches, including the members of OR-groups inside a
+    proximity operand (a proximity too large to expand pairwise keeps its groups, and a
+    wildcard the target lacks inside one of them is still a wildcard loss)."""
     if content[0] == "term":
         return [content[1]]
     if content[0] == "phrase":
         return list(content[1])
     out: list[str] = []
     for op in content[3]:
-        out.extend(_words(op[1]) if op[0] == "text" else ["(group)"])
+        out.extend(_form_words(op))
     return out
+
+
+def _form_words(form: LF) -> list[str]:
+    if form[0] == "text":
+        return _words(form[1])
+    if form[0] in ("and", "or"):
+        return [w for kid in form[1] for w in _form_words(kid)]
+    if form[0] == "not":
+        return _form_words(form[1]) + _form_words(form[2])
+    return ["(group)"]
 
 
 def _wildcard_ok(word: str, caps: Capabilities) -> bool:
@@ -667,15 +680,26 @@ def _clean(found: list[Difference]) -> bool:
 
 def _take(members: list[LF], pool: list[LF]) -> list[tuple[LF, LF]] | None:
     """Pair every member with an element of ``pool`` without an unexplained difference.
-    Elements may be shared: ``a OR a`` is ``a`` (and ``a AND a`` is ``a``)."""
-    pairs = []
+    Elements may be shared: ``a OR a`` is ``a`` (and ``a AND a`` is ``a``), but a member
+    whose placeholder could absorb read-back material (``any AND x`` matches every AND that
+    holds x) must not take the element another member needs: members with the fewest clean
+    candidates choose first, preferring an untaken element and the least absorption."""
+    options: list[list[LF]] = []
     for m in members:
-        hit = next((c for c in pool if c == m), None)
-        if hit is None:
-            hit = next((c for c in pool if _clean(_match(m, c))), None)
-        if hit is None:
+        if m in pool:
+            options.append([m])
+            continue
+        found = [(sum(d.absorbed for d in f), len(f), i, c) for i, c in enumerate(pool)
+                 if _clean(f := _match(m, c))]
+        if not found:
             return None
-        pairs.append((m, hit))
+        options.append([c for *_, c in sorted(found, key=lambda t: t[:3])])
+    pairs: list[tuple[LF, LF]] = []
+    taken: list[LF] = []
+    for n in sorted(range(len(members)), key=lambda n: (len(options[n]), n)):
+        choice = next((c for c in options[n] if c not in taken), options[n][0])
+        taken.append(choice)
+        pairs.append((members[n], choice))
     return pairs
 
 
