@@ -158,3 +158,16 @@ def test_harvest_resume_hint_names_the_workspace(workspace, monkeypatch):
         resumed = trawl("harvest", "-w", workspace, "-s", "europepmc", "--resume")
         assert resumed.exit_code == 0, resumed.output
     assert _records(workspace) == 10 + 30
+
+
+def test_ctrl_c_during_a_harvest_says_how_to_continue(workspace, monkeypatch):
+    import trawl.sources.harvest as harvest_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(harvest_module, "harvest_source", interrupted)
+    result = trawl("harvest", "-w", workspace, "-s", "europepmc")
+    assert result.exit_code == 130
+    assert "interrupted: europepmc is saved as resumable" in result.stderr
+    assert f"--resume --source europepmc -w {workspace}" in result.stderr

@@ -55,20 +55,26 @@ def harvest(
                 return
         limits = limits_of(review)
         progress = _progress()
+        where = "" if Path(workspace) == Path(".") else f" -w {workspace}"
         with Store.open(workspace) as store, Http() as http, progress:
             for name in names:
                 plan = plan_for(review, name)
                 config = review.sources.get(name)
-                results.append(harvest_source(
-                    store, plan, limits, http, resume=resume, progress=progress,
-                    review_base_url=config.base_url if config else None,
-                    max_pages=max_pages, page_size=page_size))
+                try:
+                    results.append(harvest_source(
+                        store, plan, limits, http, resume=resume, progress=progress,
+                        review_base_url=config.base_url if config else None,
+                        max_pages=max_pages, page_size=page_size))
+                except KeyboardInterrupt:
+                    # harvest_source saved the run as resumable; say so instead of a bare exit
+                    print(f"interrupted: {name} is saved as resumable; continue with: trawl "
+                          f"harvest --resume --source {name}{where}", file=sys.stderr)
+                    raise typer.Exit(130) from None
     _summary(results)
     unfinished = [r for r in results if r.status in ("resumable", "failed")]
     for r in unfinished:
         print(f"error: {r.source}: {r.note}", file=sys.stderr)
         if r.status == "resumable":
-            where = "" if Path(workspace) == Path(".") else f" -w {workspace}"
             print(f"  continue with: trawl harvest --resume --source {r.source}{where}",
                   file=sys.stderr)
     if unfinished:
