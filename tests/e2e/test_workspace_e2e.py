@@ -171,3 +171,15 @@ def test_ctrl_c_during_a_harvest_says_how_to_continue(workspace, monkeypatch):
     assert result.exit_code == 130
     assert "interrupted: europepmc is saved as resumable" in result.stderr
     assert f"--resume --source europepmc -w {workspace}" in result.stderr
+
+
+def test_a_mistyped_expect_head_is_a_usage_error_not_a_failed_audit(workspace):
+    result = trawl("audit", "verify", "-w", workspace, "--expect-head", "garbage")
+    assert result.exit_code == 2
+    assert "SEQ:HASH" in result.stderr and "FAILED" not in result.stdout
+
+
+def test_audit_log_says_when_nothing_matches(workspace):
+    result = trawl("audit", "log", "-w", workspace, "--run", "999")
+    assert result.exit_code == 0
+    assert "no events match" in result.stderr

@@ -63,10 +63,12 @@ def audit_log(
     """Print the provenance log, oldest first."""
     _check_format(fmt)
     with user_errors(), _open(workspace) as store:
-        events = store.events(run_id=run, kinds=kind or None)
+        events = list(store.events(run_id=run, kinds=kind or None))
         if fmt == "json":
             print(json.dumps({"events": [e.to_json() for e in events]}, ensure_ascii=False))
             return
+        if not events:
+            print("no events match", file=sys.stderr)
         for e in events:
             run_text = f"run {e.run_id}" if e.run_id is not None else "-"
             print(f"{e.seq:>6}  {e.time}  {run_text:<8}  {e.kind:<18}  {_summary(e)}")
@@ -107,7 +109,14 @@ def audit_verify(
     fmt: FormatOpt = "text",
 ) -> None:
     """Recompute the hash chain and check payloads, records and runs against it. Exit 1 if not ok."""
+    import re
+
     _check_format(fmt)
+    if expect_head is not None and not re.fullmatch(r"\d+:[0-9a-fA-F]+", expect_head.strip()):
+        # a mistyped argument is not a failed audit (exit 1 would say the log was tampered with)
+        print(f"error: --expect-head must be SEQ:HASH as `trawl audit verify` prints it after "
+              f"'head ', not {expect_head!r}", file=sys.stderr)
+        raise typer.Exit(2)
     with user_errors(), _open(workspace) as store:
         result = store.verify(expect_head=expect_head)
     if fmt == "json":
