@@ -120,10 +120,12 @@ def _lost_heading_slashes(statements: list[Statement], diags: list[Diagnostic],
     if VOCABULARY.get(database) != "mesh":
         return []
     bare = {d.line for d in diags if d.code == codes.NO_SUFFIX}
+    candidates = [i for i, s in enumerate(statements) if s.span.line in bare]
+    if len(candidates) != 1:  # (checked first: it spares the walk below on most strategies)
+        return []
     suffixed = sum(1 for s in statements
                    if s.span.line not in bare and any(isinstance(n, Fielded) for n in walk(s.expr)))
-    candidates = [i for i, s in enumerate(statements) if s.span.line in bare]
-    if len(candidates) != 1 or suffixed < 3:
+    if suffixed < 3:
         return []
     index = candidates[0]
     statement = statements[index]
