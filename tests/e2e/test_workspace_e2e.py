@@ -183,3 +183,20 @@ def test_audit_log_says_when_nothing_matches(workspace):
     result = trawl("audit", "log", "-w", workspace, "--run", "999")
     assert result.exit_code == 0
     assert "no events match" in result.stderr
+
+
+@pytest.mark.parametrize("how", ["latin1-file", "empty"])
+def test_import_query_that_cannot_be_recorded_is_refused_and_nothing_stored(
+        workspace, tmp_path, how):
+    args = ["import", EXPORTS / "ebsco" / "econlit_3.ris", "--source", "cinahl", "--searched",
+            "2021-01-04", "-w", workspace]
+    if how == "latin1-file":
+        query = tmp_path / "q.txt"
+        query.write_bytes("caf\xe9".encode("latin-1"))
+        result = trawl(*args, "--query-file", query)
+        assert "q.txt is not UTF-8" in result.stderr
+    else:
+        result = trawl(*args, "--query", "  ")
+        assert "empty" in result.stderr
+    assert result.exit_code == 2
+    assert _records(workspace) == 10

@@ -54,9 +54,15 @@ def import_export(
         if query is not None:
             q = Query(query, "given")
         elif query_file is not None:
-            q = Query(query_file.read_text(encoding="utf-8").strip(), f"file:{query_file.name}")
+            from trawl.query.analysis import read_strategy  # BOM-tolerant; names a bad byte
+
+            q = Query(read_strategy(query_file).strip(), f"file:{query_file.name}")
         else:
             q = default_query(source, review, notes)
+        if (query is not None or query_file is not None) and not q.text.strip():
+            print("error: the query given is empty; record the query that was run",
+                  file=sys.stderr)
+            raise typer.Exit(2)
         with Store.open(workspace) as store:
             result = import_file(store, file, source=source, searched=searched, query=q,
                                  fmt=fmt, again=again)
