@@ -200,3 +200,13 @@ def test_import_query_that_cannot_be_recorded_is_refused_and_nothing_stored(
         assert "empty" in result.stderr
     assert result.exit_code == 2
     assert _records(workspace) == 10
+
+
+def test_harvest_says_what_to_do_with_export_sources_and_an_empty_resume(workspace):
+    exported = trawl("harvest", "-w", workspace, "-s", "cinahl")
+    assert exported.exit_code == 0
+    assert "searched by hand, not harvested: cinahl" in exported.stderr
+    assert "trawl import FILE --source NAME" in exported.stderr
+    nothing = trawl("harvest", "-w", workspace, "-s", "europepmc", "--resume")
+    assert nothing.exit_code == 0
+    assert "europepmc: no unfinished harvest to resume" in nothing.stderr

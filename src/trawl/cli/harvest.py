@@ -71,6 +71,13 @@ def harvest(
                           f"harvest --resume --source {name}{where}", file=sys.stderr)
                     raise typer.Exit(130) from None
     _summary(results)
+    exports = [r.source for r in results if r.status == "export"]
+    if exports:
+        print(f"searched by hand, not harvested: {', '.join(exports)}; import each export with "
+              f"`trawl import FILE --source NAME --searched YYYY-MM-DD{where}`", file=sys.stderr)
+    for r in results:
+        if r.status == "skipped" and r.note:
+            print(f"{r.source}: {r.note}", file=sys.stderr)
     unfinished = [r for r in results if r.status in ("resumable", "failed")]
     for r in unfinished:
         print(f"error: {r.source}: {r.note}", file=sys.stderr)
