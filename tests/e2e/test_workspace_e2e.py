@@ -210,3 +210,17 @@ def test_harvest_says_what_to_do_with_export_sources_and_an_empty_resume(workspa
     nothing = trawl("harvest", "-w", workspace, "-s", "europepmc", "--resume")
     assert nothing.exit_code == 0
     assert "europepmc: no unfinished harvest to resume" in nothing.stderr
+
+
+def test_schedule_shows_when_export_sources_were_imported(workspace):
+    from trawl.review import Review
+    from trawl.sources.schedule import plan_schedule
+
+    with Store.open(workspace) as store:
+        rows, _ = plan_schedule(Review.load(workspace), store)
+    by_source = {row.source: row for row in rows}
+    assert by_source["cinahl"].status.endswith("none imported yet")
+    assert by_source["cinahl"].last is None
+    assert by_source["scopus"].route == "api"  # imported into, but harvested by schedule
+    result = trawl("schedule", "-w", workspace)
+    assert result.exit_code == 0 and "none imported yet" in result.stdout

@@ -107,7 +107,7 @@ def schedule(workspace: WorkspaceOpt = Path(".")) -> None:
                 store.close()
     console = _console()
     console.print(headline)
-    table = Table("source", "route", "last complete harvest", "status")
+    table = Table("source", "route", "last complete harvest or import", "status")
     for row in rows:
         table.add_row(row.source, row.route, row.last or "-", row.status)
     console.print(table)

@@ -39,7 +39,7 @@ def interval_days(schedule: str | None) -> int | None:
 class Due:
     source: str
     route: str
-    last: str | None  # date of the last complete harvest
+    last: str | None  # date of the last complete harvest (an export route: the last import)
     status: str  # "due now", "due on YYYY-MM-DD", "done", "manual import", ...
     due: bool
 
@@ -56,7 +56,16 @@ def plan_schedule(review, store, today: date | None = None) -> tuple[list[Due], 
     rows = []
     for name, config in review.sources.items():
         if config.route != "api":
-            rows.append(Due(name, "export", None, "manual import (export file)", False))
+            # searched by hand: the schedule can only say whether (and when) a file came in
+            imports = [r for r in (store.runs(source=name) if store else [])
+                       if r.kind == "import" and r.status == "complete"]
+            last_import = _day(imports[-1].finished_at or imports[-1].started_at) \
+                if imports else None
+            status = (f"manual import (export file): {len(imports)} "
+                      f"file{'s' if len(imports) != 1 else ''} imported"
+                      if imports else "manual import (export file): none imported yet")
+            rows.append(Due(name, "export", str(last_import) if last_import else None, status,
+                            False))
             continue
         runs = [r for r in (store.runs(source=name) if store else [])
                 if r.kind == "harvest" and r.status == "complete"]
