@@ -224,3 +224,19 @@ def test_schedule_shows_when_export_sources_were_imported(workspace):
     assert by_source["scopus"].route == "api"  # imported into, but harvested by schedule
     result = trawl("schedule", "-w", workspace)
     assert result.exit_code == 0 and "none imported yet" in result.stdout
+
+
+def test_a_store_locked_by_another_program_is_one_clear_error(workspace):
+    holder = sqlite3.connect(workspace / "store.sqlite", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # a SQLite browser with unsaved changes
+    try:
+        with Store.open(workspace, timeout=0.1) as store:
+            with pytest.raises(TrawlError) as err:
+                store.log_event("note", {"text": "x"})
+        assert err.value.diagnostic.code == "STORE006"
+        assert "locked" in str(err.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store.open(workspace) as store:
+        assert store.verify().ok

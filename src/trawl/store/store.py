@@ -59,6 +59,19 @@ STORE_READ_ONLY = register(
     "The store (or its folder) is read-only and the command writes to it; `trawl audit` "
     "reads a read-only store.",
 )
+STORE_BUSY = register(
+    "STORE006",
+    "error",
+    "Another program held the store's write lock for longer than trawl waits (another trawl "
+    "command, or a SQLite browser with unsaved changes); nothing was written.",
+)
+
+
+def _busy(path: Path, timeout: float) -> TrawlError:
+    return TrawlError(Diagnostic.of(STORE_BUSY, (
+        f"{path} is locked: another program has been writing to it for over {timeout:g} s "
+        "(another trawl command, or a SQLite browser with unsaved changes); nothing was "
+        "written: close it and run this again")))
 
 _RUN_COLUMNS = (
     "id, kind, source, params, status, tool_version, started_at, finished_at, reported_total, "
@@ -141,6 +154,7 @@ class Store:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError("synchronous must be FULL or NORMAL")
         self.path = Path(path)
+        self._timeout = timeout
         self._clock = clock
         self._codec = codec
         self._lock = threading.RLock()
@@ -169,6 +183,8 @@ class Store:
             else:
                 self._conn.execute("SELECT seq FROM chain_head").fetchone()
         except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _busy(self.path, timeout) from None
             if "readonly" in str(exc) or "read-only" in str(exc):
                 raise TrawlError(Diagnostic.of(STORE_READ_ONLY, (
                     f"{self.path} is read-only (the file or its folder) and this command "
@@ -244,7 +260,15 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise _busy(self.path, self._timeout) from None
+                if "readonly" in str(exc):
+                    raise TrawlError(Diagnostic.of(STORE_READ_ONLY, (
+                        f"{self.path} was opened read-only; this command writes to it"))) from None
+                raise
             self._depth = 1
             try:
                 yield self
