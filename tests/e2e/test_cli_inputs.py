@@ -115,3 +115,19 @@ def test_help_paragraphs_are_reflowed_to_the_terminal():
         "One line and its tail.\n\nSecond paragraph.\n- an item"
     compile_info = next(c for c in app.registered_commands if c.name == "compile")
     assert "printed) or a rendering" in compile_info.help
+
+
+def test_counts_table_shows_pubmed_field_tags(tmp_path, monkeypatch):
+    from ._helpers import app, fakeapi, runner
+
+    strategy = tmp_path / "s.ovid"
+    strategy.write_text("1. exp Peer Group/\n2. (peer adj support*).ti,ab.\n3. 1 or 2\n",
+                        encoding="utf-8")
+    with fakeapi().FakeApi("pubmed", 12, page_size=5) as api:
+        monkeypatch.setenv("TRAWL_PUBMED_BASE_URL", api.url)
+        monkeypatch.setenv("TRAWL_PUBMED_RATE", "1000")
+        result = runner.invoke(app, ["counts", str(strategy), "--source", "pubmed"],
+                               terminal_width=300)
+    assert result.exit_code == 0, result.output
+    assert '"Peer Group"[mh]' in result.stdout  # rich markup used to eat [mh] and [tiab]
+    assert '"peer support*"[tiab]' in result.stdout

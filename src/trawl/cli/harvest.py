@@ -122,6 +122,7 @@ def counts(
 ) -> None:
     """Per-line hit counts from a source, for validating a translation line by line."""
     from rich.table import Table
+    from rich.text import Text
 
     from trawl.query.analysis import read_strategy
     from trawl.sources.counts import line_counts, store_counts
@@ -138,7 +139,9 @@ def counts(
                 store_counts(store, source, str(file), rows)
     table = Table("line", "query", "hits")
     for row in rows:
-        table.add_row(str(row.line), row.query, "-" if row.hits is None else f"{row.hits:,}")
+        # Text(): PubMed's [tiab] and [mh] must not be read as rich markup (and vanish)
+        table.add_row(str(row.line), Text(row.query),
+                      "-" if row.hits is None else f"{row.hits:,}")
     _console().print(table)
 
 
