@@ -132,8 +132,9 @@ def _print_text(analysis: Any, renderings: list[Any], review: Any) -> None:
             console.print(f"[bold]{label}:[/]")
             console.print(r.query, markup=False, highlight=False)
         if r.api_params:
-            console.print("[bold]API parameters:[/] " + "  ".join(
-                f"{k}={v}" for k, v in r.api_params.items()), highlight=False)
+            console.print("[bold]API parameters:[/] ", end="")
+            console.print("  ".join(f"{k}={v}" for k, v in r.api_params.items()),
+                          markup=False, highlight=False)
         for d in r.diagnostics:
             colour = {"error": "red", "warning": "yellow"}.get(str(d.severity), "dim")
             where = f"line {d.line}: " if d.line is not None else ""
