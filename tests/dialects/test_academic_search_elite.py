@@ -22,7 +22,11 @@ def test_translation(ovid, expected, codes):
     check("academic-search-elite", ovid, expected, codes)
 
 
-def test_no_entry_date_so_the_cutoff_is_a_publication_date_with_a_warning():
+def test_no_entry_date_so_the_cutoff_is_the_published_date_limiter_with_a_warning():
+    # ebsco.md §2, §7: the DT range format is unconfirmed; the interface limiter is named
     r = render("academic-search-elite", "asthma.ti.", review=review())
-    assert r.lines[-1].text == "S1 AND DT 18000101-20210104"
-    assert "DIA019" in {d.code for d in r.diagnostics}
+    assert r.lines[-1].text == "TI asthma" and r.query == "TI asthma"
+    codes = {d.code: d for d in r.diagnostics}
+    assert "DIA019" in codes
+    assert '"Published Date" from the earliest date to January 2021' in codes["DIA038"].message
+    assert codes["DIA038"].fix is None  # no entry-date field to suggest on this database

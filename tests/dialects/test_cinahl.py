@@ -44,7 +44,38 @@ def test_history_uses_s_numbers_and_spells_out_ranges():
     assert r.lines[-1].text == "S1 OR S2 OR S3"
 
 
-def test_review_cutoff_uses_cinahl_entry_month():
+def test_review_cutoff_is_an_interface_limiter_not_the_unconfirmed_em_field():
+    # ebsco.md §2: EM (entry month) is [unconfirmed]; §7: the "Published Date" limiter is
+    # set in the interface, not typed into the query. So no date in the query, a warning that
+    # says exactly what to set, the publication-date stand-in declared, and EM offered as a test.
     r = render("cinahl", "asthma.ti.", review=review())
-    assert r.lines[-1].text == "S1 AND EM 180001-202101"
-    assert "DIA026" in {d.code for d in r.diagnostics}  # the EM format is unconfirmed
+    assert r.query == "TI asthma" and [ln.text for ln in r.lines] == ["TI asthma"]
+    assert not r.api_params  # CINAHL is searched by hand (export route): no API
+    by_code = {d.code: d for d in r.diagnostics}
+    assert "DIA019" in by_code  # a publication date stands in for the entry date
+    limiter = by_code["DIA038"]
+    assert limiter.severity == "warning"
+    assert '"Published Date" from the earliest date to January 2021' in limiter.message
+    assert "EM 180001-202101" in (limiter.fix or "")
+    assert "EM " not in r.query
+
+
+def test_year_limit_is_the_published_date_limiter_on_its_search():
+    r = render("cinahl", '1. asthma.ti.\n2. limit 1 to yr="2000-2021"')
+    assert [ln.text for ln in r.lines] == ["TI asthma", "S1"]
+    (limiter,) = [d for d in r.diagnostics if d.code == "DIA038"]
+    assert "from January 2000 to December 2021 on the final search (S2)" in limiter.message
+    assert "DT " not in r.query  # ebsco.md §2: the DT range format is unconfirmed
+
+
+@pytest.mark.parametrize("word", ["MR", "CT", "PT", "N2", "W1"])
+def test_words_that_read_as_a_field_code_or_proximity_operator_are_quoted(word):
+    # ebsco.md §1: a two-letter prefix followed by a space is a field code (which codes exist
+    # depends on the database, §2); §4: Nn/Wn are proximity operators. clef-cd009372 has
+    # (MR OR MRI ...): unquoted, MR reads as a field code followed by OR (CoLRev's search-query
+    # linter: PARSE_0004). Quoted, the word is a search term on every EBSCO database.
+    text = render("cinahl", f"({word} or MRI).ti.").query
+    assert text == f'TI ("{word}" OR MRI)'
+    from trawl.dialects.readback import read
+
+    assert read("cinahl", text) is not None  # still EBSCO syntax for our own reader

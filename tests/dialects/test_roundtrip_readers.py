@@ -266,3 +266,23 @@ def test_a_heading_placeholder_does_not_take_the_group_another_line_needs():
                                     "(TITLE(c) AND TITLE(b)) OR TITLE(d)"))
     kinds = {d.kind for d in compare(project(strategy_form(strategy), "scopus"), back)}
     assert kinds == {"heading", "filter"}
+
+
+def test_a_limited_heading_whose_limit_is_outside_the_query_is_a_placeholder():
+    # clef-cd011126: "exp X/" limited to yr=1990-current, ORed with other lines. EBSCO has no
+    # confirmed date syntax, so the limit is an interface limiter (DIA038) and the heading's
+    # free-text fallback is flattened into the OR: a heading loss plus a missing filter, each
+    # to be declared, not an unexplained change of structure.
+    strategy = Strategy((
+        Statement(1, Heading("mesh", "Ultrasonography", explode=True)),
+        Statement(2, Limit(LineRef(1), (Filter("year", ("1990", "current"), "yr=1990-current"),))),
+        Statement(3, Fielded(("ti",), T("sonograph*"))),
+        Statement(4, OR(LineRef(2), LineRef(3))),
+    ))
+    from trawl.dialects.readback.logical import strategy_form
+
+    back = read_form("ebsco", read("academic-search-elite",
+                                   "TI Ultrasonography OR AB Ultrasonography OR TI sonograph*"))
+    kinds = {d.kind for d in compare(project(strategy_form(strategy),
+                                             "academic-search-elite"), back)}
+    assert kinds == {"heading", "filter-missing"}

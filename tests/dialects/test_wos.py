@@ -36,3 +36,31 @@ def test_history_uses_set_numbers():
     r = render("wos", "1. asthma.ti.\n2. wheez*.ti.\n3. or/1-2\n4. limit 3 to english")
     assert [ln.text for ln in r.lines] == ["TI=asthma", "TI=wheez*", "#1 OR #2", "#3 AND LA=(English)"]
     assert r.query == "(TI=asthma OR TI=wheez*) AND LA=(English)"
+
+
+def test_review_cutoff_is_an_api_parameter_and_the_index_date_timespan_not_ld():
+    # wos.md §2: the LD= (Index Date) query form is unconfirmed, so it is not in the query.
+    # The Expanded API's loadTimeSpan takes only a span back from today (5D, 30W, 8Y), so a
+    # fixed cutoff travels as publishTimeSpan (a publication date, declared by DIA019); the
+    # person using Advanced Search is told the exact Index Date timespan (wos.md §7).
+    from ._tables import review
+
+    r = render("wos", "asthma.ti.", review=review())
+    assert r.query == "TI=asthma" and "LD=" not in r.query
+    assert r.api_params == {"publishTimeSpan": "1800-01-01+2021-01-04"}
+    codes = {d.code: d for d in r.diagnostics}
+    assert {"DIA018", "DIA019", "DIA038"} <= set(codes)
+    assert "Index Date, custom range 1800-01-01 to 2021-01-04" in codes["DIA038"].message
+    assert codes["DIA038"].severity == "warning"
+
+
+def test_several_entry_date_limits_send_one_range_their_intersection():
+    from ._tables import review
+
+    r = render("wos", "1. asthma.ti.\n2. limit 1 to ed=20100101-20221231", review=review())
+    assert r.api_params == {"publishTimeSpan": "2010-01-01+2021-01-04"}
+
+
+def test_a_year_limit_stays_in_the_query_as_dop():
+    r = render("wos", '1. asthma.ti.\n2. limit 1 to yr="2000-2021"')
+    assert r.query == "TI=asthma AND DOP=(2000-01-01/2021-12-31)"  # wos.md §2, §7

@@ -82,6 +82,8 @@ TOO_MANY_PIECES = register(
 UNKNOWN_TARGET = register("DIA036", "error", "An unknown target name was asked for.")
 UNVERIFIED_CROSSWALK = register(
     "DIA037", "info", "The heading crosswalk row used is not marked verified in trawl.vocab's data; check the target term in the target thesaurus.")
+DATE_UI_LIMITER = register(
+    "DIA038", "warning", "A date limit has no confirmed query syntax on the target, so it is not in the query text; the message names the search-interface limiter (or timespan) to set, and its values.")
 
 PUBMED_SHORT_STEM = register(
     "PUBMED001", "warning", "PubMed needs at least four characters before a wildcard (pubmed.md §4); the stem is searched without truncation.")

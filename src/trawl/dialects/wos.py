@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
-from trawl.dialects.base import DateTpl, Dialect
+from trawl.dialects import codes
+from trawl.dialects.base import DateTpl, Dialect, Renderer
 from trawl.dialects.fields import F
 from trawl.dialects.wildcards import Wildcards
 
@@ -39,10 +41,40 @@ class WebOfScience(Dialect):
     DEFAULT_FIELD = F("TS", "broader", "no Web of Science field for this Ovid field")
     FIELD_CODES = frozenset({"TS", "TI", "AB", "AK", "KP", "ALL"})
     LANGUAGE = "LA=({Name})"  # wos.md §7
-    ENTRY_DATE = DateTpl("LD=({start:%Y-%m-%d}/{end:%Y-%m-%d})",
-                         "LD=({start:%Y-%m-%d}/{end:%Y-%m-%d})")  # wos.md §2: Index Date (?)
+    # wos.md §2: the Index Date query form LD=(…) is [unconfirmed], so an entry-date limit is
+    # not put in the query: see date_params (an API parameter, and the interface timespan)
+    ENTRY_DATE = None
     PUB_DATE = DateTpl("DOP=({start:%Y-%m-%d}/{end:%Y-%m-%d})",
                        "DOP=({start:%Y-%m-%d}/{end:%Y-%m-%d})")  # wos.md §7
-    UNCONFIRMED = frozenset({"entry-date"})
     NOTES = ("Web of Science lemmatizes unquoted words without wildcards (wos.md §5); the "
-             "Starter API lacks AB/AK/LA/LD tags, use the Expanded API (§8)",)
+             "Starter API lacks AB/AK/LA/DOP tags, use the Expanded API (§8)",)
+
+    def has_entry_date_param(self) -> bool:
+        return True  # date_params takes the entry-date limit
+
+    def date_params(self, r: Renderer, start: date | None, end: date | None,
+                    entry: bool) -> dict[str, str] | None:
+        """An entry-date limit as ``publishTimeSpan`` (yyyy-mm-dd+yyyy-mm-dd), the one date
+        range both WoS APIs document (apis.md §3). It is a publication date: the Expanded
+        API's ``loadTimeSpan`` takes only a span back from today (``5D``, ``30W``, ``8Y`` in
+        Clarivate's API client documentation), so it cannot hold a fixed cutoff, and the
+        Starter API has no load-date parameter. The person searching the web interface is
+        told the exact Index Date timespan to set instead (wos.md §2, §7)."""
+        if not entry:
+            return None
+        s, e = start or self.OPEN_START, end or self.OPEN_END
+        r.emit(codes.PUBLICATION_DATE, f"{self.label}: the APIs take no fixed load-date range "
+               "(Expanded loadTimeSpan is relative to today, e.g. 8Y; Starter has none), so "
+               f"the entry-date limit is sent as publishTimeSpan={s:%Y-%m-%d}+{e:%Y-%m-%d}, a "
+               "publication date")
+        r.emit(codes.DATE_UI_LIMITER, f"{self.label}: the entry-date limit is not in the query "
+               "(the Index Date form LD= is unconfirmed, wos.md §2); in Advanced Search set "
+               f"the timespan to Index Date, custom range {s:%Y-%m-%d} to {e:%Y-%m-%d} "
+               "(wos.md §7)")
+        span = f"{s:%Y-%m-%d}+{e:%Y-%m-%d}"
+        held = r.api_params.get("publishTimeSpan")
+        if held:  # several date limits all apply: one range, their intersection
+            lo, hi = held.split("+")
+            span = f"{max(lo, span[:10])}+{min(hi, span[11:])}"
+            r.api_params["publishTimeSpan"] = span
+        return {"publishTimeSpan": span}

@@ -36,9 +36,11 @@ LOSS_CODES: dict[str, frozenset[str]] = {
     # a limit field the target lacks may also be searched as text in default fields (DIA003)
     "filter": frozenset({c.LIMIT_DROPPED, c.FILTER_AS_PARAM, c.FILTER_UNCONFIRMED,
                          c.LANGUAGE_UNAVAILABLE, c.PARAM_FROM_INNER_LINE, c.PUBLICATION_DATE,
-                         c.FIELD_UNKNOWN}),
+                         c.FIELD_UNKNOWN, c.DATE_UI_LIMITER}),
+    # a date limit left out of the query text for a search-interface limiter (DIA038)
     "filter-missing": frozenset({c.LIMIT_DROPPED, c.FILTER_AS_PARAM, c.LANGUAGE_UNAVAILABLE,
-                                 c.PARAM_FROM_INNER_LINE, c.PUBLICATION_DATE}),
+                                 c.PARAM_FROM_INNER_LINE, c.PUBLICATION_DATE,
+                                 c.DATE_UI_LIMITER}),
     # the review's limits added (DIA020), or a publication date standing in for an entry date
     "filter-extra": frozenset({c.REVIEW_FILTERS, c.PUBLICATION_DATE}),
 }

@@ -781,9 +781,20 @@ def _match_children(es: list[LF], as_: list[LF], e: LF, a: LF) -> list[Differenc
                 unmatched.remove(kid)
     # 3b. Clean matches in which a placeholder takes up read-back material.
     unmatched = _assign(unmatched, lambda: list(remaining), consume, absorbing=True)
+    # 3c. A member made only of placeholders and limits (a heading the target cannot hold,
+    #     limited by a date the target takes outside its query text) is a placeholder itself:
+    #     its read-back fallback was flattened into this group and its limits are missing
+    #     (each still needs its own declaration).
+    anys = [k for k in pending if k[0] == "any"]
+    for kid in list(unmatched):
+        if kid[0] == "and" and any(k[0] == "any" for k in kid[1]) and \
+                all(k[0] in ("any", "filter") for k in kid[1]):
+            unmatched.remove(kid)
+            anys.extend(k for k in kid[1] if k[0] == "any")
+            diffs.extend(Difference("filter-missing", k, None) for k in kid[1]
+                         if k[0] == "filter")
     # 4. What is left is unexplained; pair groups of the same shape to point at the deepest
     #    difference rather than at a whole subtree.
-    anys = [k for k in pending if k[0] == "any"]
     texts = {c[1] for c in as_ if c[0] == "text"}
     for kid in unmatched:
         if kid[0] == "filter":
