@@ -240,3 +240,12 @@ def test_a_store_locked_by_another_program_is_one_clear_error(workspace):
         holder.close()
     with Store.open(workspace) as store:
         assert store.verify().ok
+
+
+def test_a_fresh_workspace_without_sources_says_so(tmp_path):
+    ws = tmp_path / "fresh"
+    assert trawl("init", ws).exit_code == 0
+    harvest = trawl("harvest", "-w", ws)
+    assert harvest.exit_code == 2 and "names no sources" in harvest.stderr
+    schedule = trawl("schedule", "-w", ws)
+    assert schedule.exit_code == 0 and "names no sources yet" in schedule.stderr

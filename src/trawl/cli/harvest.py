@@ -47,6 +47,11 @@ def harvest(
     with user_errors():
         review = Review.load(workspace)
         names = list(source or review.sources)
+        if not names:
+            print(f"error: {Path(workspace) / 'review.toml'} names no sources: add a "
+                  "[sources.NAME] table for each database (see the comments in it)",
+                  file=sys.stderr)
+            raise typer.Exit(2)
         if due:
             with Store.open(workspace) as store:
                 names = [n for n in names if n in due_sources(review, store)]
@@ -106,7 +111,10 @@ def schedule(workspace: WorkspaceOpt = Path(".")) -> None:
             if store is not None:
                 store.close()
     console = _console()
-    console.print(headline)
+    console.print(headline, markup=False)
+    if not rows:
+        print(f"{Path(workspace) / 'review.toml'} names no sources yet: add a [sources.NAME] "
+              "table for each database", file=sys.stderr)
     table = Table("source", "route", "last complete harvest or import", "status")
     for row in rows:
         table.add_row(row.source, row.route, row.last or "-", row.status)
