@@ -14,13 +14,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from trawl.query.diagnostics import Diagnostic, TrawlError, register
 
 REVIEW_INVALID = register(
     "REVIEW001", "error", "review.toml is not valid TOML or a key has the wrong value."
 )
+
+
+OVID_DATABASES = ("ovid-medline", "ovid-embase", "ovid-psycinfo")  # a strategy's own dialect
 
 
 class SourceConfig(BaseModel):
@@ -33,6 +36,16 @@ class SourceConfig(BaseModel):
     route: Literal["api", "export"]  # harvested through an API, or a person imports an export
     connector: str | None = None  # connectors/<connector>.toml for the api route
     base_url: str | None = None  # a proxy or mirror; TRAWL_<SOURCE>_BASE_URL overrides it
+
+    @field_validator("target")
+    @classmethod
+    def _known_target(cls, value: str) -> str:
+        """A misspelt target would surface only later, as a run with no recorded query."""
+        from trawl.dialects import TARGETS
+
+        if value not in TARGETS:
+            raise ValueError(f"unknown target {value!r}; known: {', '.join(TARGETS)}")
+        return value
 
 
 class Review(BaseModel):
@@ -50,6 +63,13 @@ class Review(BaseModel):
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
 
     root: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("database")
+    @classmethod
+    def _ovid_database(cls, value: str) -> str:
+        if value not in OVID_DATABASES:
+            raise ValueError(f"must be one of {', '.join(OVID_DATABASES)}, not {value!r}")
+        return value
 
     @property
     def strategy_path(self) -> Path:
@@ -81,7 +101,8 @@ class Review(BaseModel):
             err = exc.errors()[0]
             key = ".".join(str(p) for p in err["loc"])
             raise TrawlError(
-                Diagnostic.of(REVIEW_INVALID, f"{path}: key {key!r}: {err['msg']}")
+                Diagnostic.of(REVIEW_INVALID, f"{path}: key {key!r}: "
+                              f"{err['msg'].removeprefix('Value error, ')}")
             ) from None
         review.root = path.parent
         return review

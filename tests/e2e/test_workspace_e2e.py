@@ -249,3 +249,17 @@ def test_a_fresh_workspace_without_sources_says_so(tmp_path):
     assert harvest.exit_code == 2 and "names no sources" in harvest.stderr
     schedule = trawl("schedule", "-w", ws)
     assert schedule.exit_code == 0 and "names no sources yet" in schedule.stderr
+
+
+@pytest.mark.parametrize("edit, key", [
+    (('target = "scopus"', 'target = "scopsu"'), "sources.scopus.target"),
+    (('database = "ovid-medline"', 'database = "medline"'), "database"),
+])
+def test_a_misspelt_target_or_database_in_review_toml_is_caught_on_load(workspace, edit, key):
+    path = workspace / "review.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+    result = trawl("import", EXPORTS / "ebsco" / "econlit_3.ris", "--source", "scopus",
+                   "--searched", "2021-01-04", "-w", workspace)
+    assert result.exit_code == 2
+    assert f"key '{key}'" in result.stderr and "Value error" not in result.stderr
+    assert _records(workspace) == 10
