@@ -20,6 +20,9 @@ CASES = [
     ("((pain and chronic) adj3 back).ti.", "TI=(pain AND chronic AND back)", {"DIA033"}),
     ("colo?r.ti.", "TI=colo$r", set()),  # WoS $ = zero or one (Ovid ?)
     ("wom#n.ti.", "TI=wom?n", set()),  # WoS ? = exactly one (Ovid #)
+    # wos.md §6 (legacy help): $ cannot be used inside quoted phrases: kept, with a warning
+    ("(myocardial adj isch?emi*).ti.", 'TI="myocardial isch$emi*"', {"WOS001"}),
+    ("(heart adj attack*).ti.", 'TI="heart attack*"', set()),
     ("ca*.ti.", "TI=ca", {"DIA010"}),  # at least 3 characters before the wildcard
     ("exp Peer Group/", 'TS=("Peer Group" OR "Peer Groups")', {"DIA013"}),
     # AND binds before OR in WoS: brackets kept
@@ -64,3 +67,8 @@ def test_several_entry_date_limits_send_one_range_their_intersection():
 def test_a_year_limit_stays_in_the_query_as_dop():
     r = render("wos", '1. asthma.ti.\n2. limit 1 to yr="2000-2021"')
     assert r.query == "TI=asthma AND DOP=(2000-01-01/2021-12-31)"  # wos.md §2, §7
+
+
+def test_only_a_dollar_inside_a_phrase_is_flagged():
+    flagged = {d.code for d in render("wos", "(heart adj attack*).ti. or colo?r.ti.").diagnostics}
+    assert "WOS001" not in flagged

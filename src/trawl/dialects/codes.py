@@ -89,6 +89,8 @@ PUBMED_SHORT_STEM = register(
     "PUBMED001", "warning", "PubMed needs at least four characters before a wildcard (pubmed.md §4); the stem is searched without truncation.")
 PUBMED_NO_EXPLODE = register(
     "PUBMED002", "info", "Ovid `X/` is not exploded while PubMed [mh] is; the heading is rendered [mh:noexp] (and exp X/ as [mh]).")
+WOS_OPTIONAL_IN_PHRASE = register(
+    "WOS001", "warning", "Web of Science's legacy help says the $ wildcard (zero or one character) cannot be used inside a quoted phrase (wos.md §6; may have changed). The phrase is kept as written: check that it finds records, or write each spelling as its own phrase.")
 SCHOLAR_SPLIT = register(
     "GSCHOLAR001", "warning", "Google Scholar reads at most 256 characters; the query was split into several queries to run one by one.")
 OPENALEX_SPLIT = register(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from trawl.dialects import codes
-from trawl.dialects.base import DateTpl, Dialect, Renderer
+from trawl.dialects.base import DateTpl, Dialect, Out, Renderer
 from trawl.dialects.fields import F
 from trawl.dialects.wildcards import Wildcards
 
@@ -20,6 +20,9 @@ class WebOfScience(Dialect):
     NEAR = "NEAR/{n}"  # wos.md §4: NEAR/x = at most x words between, any order; never bare NEAR (=15)
     ORDERED = None  # wos.md §4: no ordered proximity -> phrases
     NEAR_GROUPS = True  # wos.md §4: OR inside NEAR accepted; AND (even implied) is not
+    # wos.md §6: `$` cannot be used inside quoted phrases (legacy help, may have changed), so
+    # phrases with a wildcard go through wild_phrase, which keeps them and flags a `$`
+    WILDCARD_IN_PHRASE = False
     WILDCARDS = Wildcards(
         unlimited="*",
         single="?",  # wos.md §6: ? exactly one (Ovid #)
@@ -48,6 +51,14 @@ class WebOfScience(Dialect):
                        "DOP=({start:%Y-%m-%d}/{end:%Y-%m-%d})")  # wos.md §7
     NOTES = ("Web of Science lemmatizes unquoted words without wildcards (wos.md §5); the "
              "Starter API lacks AB/AK/LA/DOP tags, use the Expanded API (§8)",)
+
+    def wild_phrase(self, r: Renderer, texts: list[str], node: Any) -> Out:
+        phrase = Out(self.phrase_text(texts))
+        if any("$" in t for t in texts):
+            r.emit(codes.WOS_OPTIONAL_IN_PHRASE, f"{phrase.text}: $ (zero or one character) "
+                   "inside a quoted phrase may not work (wos.md §6, legacy help); kept as "
+                   "written: check that it finds records", node)
+        return phrase
 
     def has_entry_date_param(self) -> bool:
         return True  # date_params takes the entry-date limit
