@@ -131,3 +131,9 @@ def test_counts_table_shows_pubmed_field_tags(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert '"Peer Group"[mh]' in result.stdout  # rich markup used to eat [mh] and [tiab]
     assert '"peer support*"[tiab]' in result.stdout
+
+
+def test_compile_refuses_an_unknown_database_as_lint_does():
+    result = trawl("compile", SEED / "strategy.ovid", "--to", "pubmed", "--database", "ovid-xyz")
+    assert result.exit_code == 2
+    assert "--database must be one of" in result.stderr

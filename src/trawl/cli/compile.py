@@ -20,6 +20,7 @@ from trawl.cli._output import user_errors
 _PER_TABLE = 3  # target columns per side-by-side table
 # ARCHITECTURE.md's target names, for --help (trawl.dialects is too heavy to import for it;
 # a test keeps this list equal to trawl.dialects.TARGETS)
+_DATABASES = ("ovid-medline", "ovid-embase", "ovid-psycinfo")  # the Ovid dialects trawl reads
 _TARGET_NAMES = ("ovid-medline", "ovid-embase", "ovid-psycinfo", "pubmed", "scopus", "wos",
                  "cinahl", "academic-search-elite", "embase", "google-scholar", "worldcat",
                  "primo", "openalex", "europepmc", "crossref", "semantic-scholar")
@@ -54,6 +55,10 @@ def compile_strategy(
 
     if fmt not in ("text", "json"):
         print(f"error: --format must be text or json (got {fmt!r})", file=sys.stderr)
+        raise typer.Exit(2)
+    if database is not None and database not in _DATABASES:
+        print(f"error: --database must be one of {', '.join(_DATABASES)} (got {database!r})",
+              file=sys.stderr)
         raise typer.Exit(2)
     stdin = str(file) == "-"
     with user_errors():
