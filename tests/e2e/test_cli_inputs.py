@@ -137,3 +137,8 @@ def test_compile_refuses_an_unknown_database_as_lint_does():
     result = trawl("compile", SEED / "strategy.ovid", "--to", "pubmed", "--database", "ovid-xyz")
     assert result.exit_code == 2
     assert "--database must be one of" in result.stderr
+
+
+def test_counts_refuses_an_unknown_database():
+    result = trawl("counts", SEED / "strategy.ovid", "--source", "europepmc", "--database", "x")
+    assert result.exit_code == 2 and "--database must be one of" in result.stderr

@@ -136,6 +136,10 @@ def counts(
     from trawl.sources.counts import line_counts, store_counts
     from trawl.sources.http import Http
 
+    if database not in ("ovid-medline", "ovid-embase", "ovid-psycinfo"):
+        print("error: --database must be one of ovid-medline, ovid-embase, ovid-psycinfo "
+              f"(got {database!r})", file=sys.stderr)
+        raise typer.Exit(2)
     with user_errors():
         text = read_strategy(file)
         with Http() as http:
