@@ -231,3 +231,22 @@ def test_a_harvest_from_the_strategy_logs_what_was_compiled(tmp_path):
     assert event.payload["strategy_sha256"] == hashlib.sha256(text.encode()).hexdigest()
     assert event.payload["query"] == rendering.query == run.params["query"]
     assert len(event.payload["rendering_sha256"]) == 64
+
+
+def test_a_date_limit_the_renderer_left_out_of_the_query_is_applied_after_harvest():
+    """EBSCO has no confirmed date syntax (DIA038: an interface limiter is named instead), so
+    an EDS harvest from the strategy filters the cutoff afterwards; WoS sends publishTimeSpan."""
+    from trawl.sources.harvest import limits_of, plan_for, rendered_limits
+
+    review = Review.load(Path(__file__).resolve().parents[2] / "strategy" / "psw-coproduction")
+    limits = limits_of(review)
+    eds = plan_for(review, "ebsco-eds")
+    assert "DIA038" in {d["code"] for d in eds.diagnostics} and not eds.params
+    applied = rendered_limits(eds, limits)
+    assert applied.filter_date_after and not applied.date_at_source
+    wos = plan_for(review, "wos")
+    assert wos.params["publishTimeSpan"].endswith(f"+{review.cutoff.isoformat()}")
+    applied = rendered_limits(wos, limits)
+    assert applied.date_at_source and not applied.filter_date_after
+    applied = rendered_limits(plan_for(review, "medline"), limits)
+    assert applied.date_at_source and not applied.filter_date_after
