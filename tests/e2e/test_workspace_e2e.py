@@ -263,3 +263,10 @@ def test_a_misspelt_target_or_database_in_review_toml_is_caught_on_load(workspac
     assert result.exit_code == 2
     assert f"key '{key}'" in result.stderr and "Value error" not in result.stderr
     assert _records(workspace) == 10
+
+
+def test_harvest_of_a_strategy_with_an_error_names_the_file(workspace):
+    shutil.copy(SEED / "as-published.txt", workspace / "strategy.ovid")
+    result = trawl("harvest", "-w", workspace, "-s", "europepmc")
+    assert result.exit_code == 2
+    assert "strategy.ovid: unmatched ')'" in result.stderr and "line 2, column 34" in result.stderr
