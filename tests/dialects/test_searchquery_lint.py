@@ -16,7 +16,8 @@ from trawl.review import Review
 
 search_query_linter = pytest.importorskip("search_query.linter")
 
-PLATFORM = {"pubmed": "pubmed", "wos": "wos", "cinahl": "ebscohost"}
+PLATFORM = {"pubmed": "pubmed", "wos": "wos", "cinahl": "ebscohost",  # both EBSCO targets
+            "academic-search-elite": "ebscohost"}
 
 # warning code -> why it is acceptable for a compiled rendering
 ACCEPTED = {
