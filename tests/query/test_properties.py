@@ -174,3 +174,12 @@ def test_any_text_at_all(text):
             assert 1 <= d.line <= len(lines) and 1 <= d.column <= len(lines[d.line - 1]) + 1, d
     if result.strategy is not None:
         assert analyse(to_ovid(result.strategy)).strategy == result.strategy
+
+
+@pytest.mark.parametrize("text", ["LIMIT", "detection limit.ti,ab.", "heart exp", "dog limit*"])
+def test_command_words_used_as_words_print_back_to_the_same_ast(text):
+    """Found by Hypothesis: a bare 'limit' or 'exp' that parsed as a word is printed quoted, and
+    must read back as the same node (ovid.md §1: quote operator words)."""
+    strategy = analyse(text).strategy
+    assert strategy is not None
+    assert analyse(to_ovid(strategy)).strategy == strategy

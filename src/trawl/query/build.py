@@ -51,6 +51,9 @@ _PUBMED_TAG = re.compile(r"(?:tiab|ti|ab|mh|mesh|majr|mesh terms|pt|tw|sh|all fi
 
 
 _OPERATOR_WORD = re.compile(r"(?:and|or|not|adj\d*)", re.I)
+# ovid.md §1: Ovid reads these as commands in some positions, so the printer always quotes them;
+# a bare one that parsed as a word is recorded as the quoted phrase it is equivalent to.
+_COMMAND_WORD = re.compile(r"(?:exp|limit)", re.I)
 _HISTORY_NUMBER = re.compile(r"#\d+")  # another database's "#3" search number
 
 
@@ -273,9 +276,10 @@ class Builder:
 
     def _phrase(self, tokens, meta) -> Node:
         terms = tuple(self._term(tok) for tok in tokens)
-        if len(terms) == 1:
+        escaped = any(_COMMAND_WORD.fullmatch(t.text) for t in terms)
+        if len(terms) == 1 and not escaped:
             return terms[0]
-        return Phrase(terms, quoted=False, span=self.span(meta.start_pos, meta.end_pos))
+        return Phrase(terms, quoted=escaped, span=self.span(meta.start_pos, meta.end_pos))
 
     def _term(self, tok) -> Term:
         text = str(tok)
