@@ -142,3 +142,16 @@ def test_compile_refuses_an_unknown_database_as_lint_does():
 def test_counts_refuses_an_unknown_database():
     result = trawl("counts", SEED / "strategy.ovid", "--source", "europepmc", "--database", "x")
     assert result.exit_code == 2 and "--database must be one of" in result.stderr
+
+
+def test_a_strategy_saved_as_utf16_unicode_text_is_read(tmp_path):
+    text = (SEED / "strategy.ovid").read_text(encoding="utf-8")
+    saved = tmp_path / "notepad.txt"
+    saved.write_bytes(text.encode("utf-16"))  # with its byte-order mark, as Notepad saves it
+    result = trawl("compile", saved, "--to", "pubmed", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    utf8 = trawl("compile", SEED / "strategy.ovid", "--to", "pubmed", "--format", "json",
+                 "--no-review")
+    assert json.loads(result.stdout)["targets"][0]["query"] == \
+        json.loads(utf8.stdout)["targets"][0]["query"]
+    assert trawl("lint", saved).exit_code == 0

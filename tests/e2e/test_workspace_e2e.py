@@ -3,6 +3,7 @@ a store from another trawl version, a read-only copy."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -270,3 +271,48 @@ def test_harvest_of_a_strategy_with_an_error_names_the_file(workspace):
     result = trawl("harvest", "-w", workspace, "-s", "europepmc")
     assert result.exit_code == 2
     assert "strategy.ovid: unmatched ')'" in result.stderr and "line 2, column 34" in result.stderr
+
+
+def _imported_and_deduplicated(workspace):
+    result = trawl("import", EXPORTS / "ebsco" / "_baseline_cinahl.ris", "--source", "cinahl",
+                   "--searched", "2021-01-04", "-w", workspace)
+    assert result.exit_code == 0, result.output
+    assert trawl("dedup", "-w", workspace).exit_code == 0
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "ris"], ["export", "--format", "csv"],
+                                     ["prisma"], ["sample", "--seed", "1"]])
+def test_out_dash_is_standard_output_not_a_file_named_dash(workspace, monkeypatch, command):
+    _imported_and_deduplicated(workspace)
+    monkeypatch.chdir(workspace)
+    result = trawl(*command, "--out", "-", "-w", workspace)
+    assert result.exit_code == 0, result.output
+    assert not (workspace / "-").exists()
+    first = result.stdout.lstrip()[:3]
+    assert first in ("TY ", "key", "{\n ") or result.stdout.startswith("{"), result.stdout[:80]
+    if command[0] == "export":
+        assert "wrote" in result.stderr and "wrote" not in result.stdout
+
+
+def test_prisma_counts_a_repeated_search_once_and_leaves_out_failed_runs(workspace):
+    again = trawl("import", SCOPUS_RIS, "--source", "scopus", "--searched", "2021-01-04",
+                  "--again", "-w", workspace)
+    assert again.exit_code == 0, again.output
+    with Store.open(workspace) as store:  # a harvest that never got a page
+        run = store.start_run(kind="harvest", source="wos", params={})
+        store.finish_run(run.id, status="failed", note="connection refused")
+    assert trawl("dedup", "-w", workspace).exit_code == 0
+    result = trawl("prisma", "-w", workspace)
+    assert result.exit_code == 0, result.output
+    databases = {d["source"]: d for d in json.loads(result.stdout)["databases"]}
+    assert databases["scopus"]["records"] == 10
+    assert databases["scopus"]["reported_total"] == 10  # the same file twice: 10, not 20
+    assert "wos" not in databases  # nothing was identified there
+
+
+def test_dedup_decide_refuses_one_record_named_twice(workspace):
+    result = trawl("dedup", "decide", "never", "1", "scopus:2-s2.0-85189760133", "--reason", "x",
+                   "-w", workspace)
+    assert result.exit_code == 2
+    assert "same record" in result.stderr
+    assert not (workspace / "dedup-overrides.toml").exists()

@@ -197,9 +197,14 @@ def dedup_decide(
     refs: list[int | str] = [int(r) if r.isdigit() else r for r in records]
     with user_errors(), Store.open(workspace) as store:
         find = lookup(store)
+        found: dict[int, int | str] = {}
         for r in refs:
-            if find(r) is None:
+            rid = find(r)
+            if rid is None:
                 _fail(f"no record {r!r} in the store")
+            if rid in found:  # a pair of one record decides nothing
+                _fail(f"{found[rid]!r} and {r!r} are the same record ({rid}); name different ones")
+            found[rid] = r
         path = workspace / FILE_NAME
         append(path, kind, refs, reason)
         Overrides.load(path)  # the file must still parse
@@ -234,15 +239,18 @@ def export(
     if marked not in ("exclude", "include", "only"):
         _fail(f"--marked must be exclude, include or only, not {marked!r}")
     out = out if out is not None else workspace / f"trawl-export.{fmt}"
+    to_stdout = str(out) == "-"  # as `trawl report -o -`: the records go to standard output
     with user_errors():
         labels, _ = _settings(workspace)
         with Store.open(workspace) as store:
             written = write_export(store, out, fmt=fmt, marked=marked, labels=labels)
+    where = "standard output" if to_stdout else str(out)
     print(
-        f"wrote {written.count} records to {out} (sha256 {written.sha256[:12]}…); "
+        f"wrote {written.count} records to {where} (sha256 {written.sha256[:12]}…); "
         f"{written.left_out} marked record(s) left out"
         if marked == "exclude"
-        else f"wrote {written.count} records to {out} (sha256 {written.sha256[:12]}…)"
+        else f"wrote {written.count} records to {where} (sha256 {written.sha256[:12]}…)",
+        file=sys.stderr if to_stdout else sys.stdout,
     )
 
 
@@ -268,7 +276,7 @@ def prisma(
         "csv": lambda: p.to_csv(c),
         "svg": lambda: p.flow_svg(c),
     }[fmt]()
-    if out is None:
+    if out is None or str(out) == "-":
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8", newline="")
@@ -293,6 +301,8 @@ def sample(
     from trawl.report.screening import draw_and_log
     from trawl.store import Store
 
+    if out is not None and str(out) == "-":
+        out = None  # standard output, as without --out
     with user_errors(), Store.open(workspace) as store:
         text, rows, total = draw_and_log(
             store, fraction=fraction, seed=seed, out=str(out) if out else None

@@ -167,6 +167,12 @@ def read_strategy(path: Path) -> str:
     """A strategy file's text (UTF-8, with or without BOM); a byte that is not UTF-8 is a TrawlError
     naming its line and column rather than a silent U+FFFD."""
     data = Path(path).read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Notepad's and Word's "Unicode" text: UTF-16 with its byte-order mark says so itself
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: report it as the UTF-8 error below
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

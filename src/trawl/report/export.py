@@ -267,10 +267,13 @@ def write_export(
         else to_csv(records, state.marks, labels)
     )
     data = text.encode("utf-8")
+    to_stdout = str(out) == "-"  # standard output: logged as "-", written after the event
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
+    tmp = out
+    if not to_stdout:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_bytes(data)
     digest = sha256_hex(data)
     event = store.log_event(
         "export written",
@@ -286,5 +289,12 @@ def write_export(
             "keys": [record_key(m) for m in records],
         },
     )
-    tmp.replace(out)
+    if to_stdout:
+        import sys
+
+        sys.stdout.flush()  # anything printed before stays before the records
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        tmp.replace(out)
     return Written(out, digest, len(records), left_out, event.seq)

@@ -43,13 +43,22 @@ def counts(store, labels: Mapping[str, str] | None = None) -> dict:
     conn = store.connection
     per_source = dict(conn.execute("SELECT source, count(*) FROM records GROUP BY source"))
     runs: Counter[str] = Counter()
-    reported: dict[str, int | None] = {}
+    # what each source announced: a repeated search (a harvest re-run, a file imported --again)
+    # announces the same records again, so the latest run of each search counts once: the
+    # latest complete harvest, plus the latest import of each distinct file
+    searches: dict[tuple[str, str], int] = {}
     for run in store.runs():
-        if run.kind not in IDENTIFICATION_KINDS:
-            continue
+        if run.kind not in IDENTIFICATION_KINDS or run.status != "complete":
+            continue  # a failed or unfinished run identified nothing to report
         runs[run.source] += 1
         if run.reported_total is not None:
-            reported[run.source] = (reported.get(run.source) or 0) + run.reported_total
+            file = run.params.get("file")
+            search = "harvest" if run.kind == "harvest" else str(
+                (file.get("sha256") if isinstance(file, dict) else file) or run.id)
+            searches[(run.source, search)] = run.reported_total
+    reported: dict[str, int] = {}
+    for (source, _search), total in searches.items():
+        reported[source] = reported.get(source, 0) + total
     databases = [
         {
             "source": s,
