@@ -155,3 +155,16 @@ def test_a_strategy_saved_as_utf16_unicode_text_is_read(tmp_path):
     assert json.loads(result.stdout)["targets"][0]["query"] == \
         json.loads(utf8.stdout)["targets"][0]["query"]
     assert trawl("lint", saved).exit_code == 0
+
+
+def test_report_reads_a_strategy_as_compile_does(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    result = trawl("report", "--strategy", folder, "-o", tmp_path / "r.html")
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+    saved = tmp_path / "notepad.txt"
+    saved.write_bytes("1. exp Peer Group/\n2. peer support*.ti,ab.\n3. 1 or 2\n".encode("utf-16"))
+    result = trawl("report", "--strategy", saved, "--to", "pubmed", "-o", tmp_path / "r.md",
+                   "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert '"Peer Group"[mh]' in (tmp_path / "r.md").read_text(encoding="utf-8")

@@ -214,20 +214,20 @@ def _strategy_path(ws: Path | None, review, strategy: str | Path | None) -> Path
                 "(or exactly one *.ovid file)",
             )
         )
+    if path.is_dir():
+        raise TrawlError(Diagnostic.of(
+            REPORT_NO_STRATEGY, f"{path} is a directory: give the strategy file"))
     if not path.is_file():
         raise TrawlError(Diagnostic.of(REPORT_NO_STRATEGY, f"strategy file not found: {path}"))
     return path
 
 
 def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise TrawlError(
-            Diagnostic.of(REPORT_NO_STRATEGY, f"{path} is not UTF-8 text (line {line})", line=line)
-        ) from None
+    """As ``trawl compile`` reads it (UTF-8 with or without BOM, UTF-16 with one; a bad byte is
+    an error naming its line and column)."""
+    from trawl.query.analysis import read_strategy
+
+    return read_strategy(path)
 
 
 def _sources(review) -> tuple[SourceInfo, ...]:
