@@ -316,3 +316,9 @@ def test_dedup_decide_refuses_one_record_named_twice(workspace):
     assert result.exit_code == 2
     assert "same record" in result.stderr
     assert not (workspace / "dedup-overrides.toml").exists()
+
+
+def test_harvest_of_an_unknown_source_names_the_reviews_sources(workspace):
+    result = trawl("harvest", "-w", workspace, "-s", "medlin")
+    assert result.exit_code == 2
+    assert "not a source of review.toml (medline, psycinfo" in result.stderr

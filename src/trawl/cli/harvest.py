@@ -47,6 +47,18 @@ def harvest(
     with user_errors():
         review = Review.load(workspace)
         names = list(source or review.sources)
+        for name in names:
+            if name not in review.sources:
+                from trawl.query.diagnostics import TrawlError
+                from trawl.sources.cards import get_card
+
+                try:
+                    get_card(name)
+                except TrawlError as exc:
+                    print(f"error: --source {name!r} is not a source of review.toml "
+                          f"({', '.join(review.sources) or 'none yet'}) nor a connector card: "
+                          f"{exc}", file=sys.stderr)
+                    raise typer.Exit(2) from None
         if not names:
             print(f"error: {Path(workspace) / 'review.toml'} names no sources: add a "
                   "[sources.NAME] table for each database (see the comments in it)",
