@@ -168,3 +168,14 @@ def test_report_reads_a_strategy_as_compile_does(tmp_path):
                    "--format", "md")
     assert result.exit_code == 0, result.output
     assert '"Peer Group"[mh]' in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_agreement_errors_name_the_line_once(tmp_path):
+    first = tmp_path / "first.csv"
+    first.write_text("key,label\ntrawl-1,include\n", encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text("key,label\ntrawl-1,\n", encoding="utf-8")
+    result = trawl("agreement", first, second)
+    assert result.exit_code == 2
+    assert result.stderr.count("line 2") == 1, result.stderr
+    assert "second.csv: record 'trawl-1' has no decision" in result.stderr

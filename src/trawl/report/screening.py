@@ -131,7 +131,7 @@ def read_decisions(path: str | Path) -> dict[str, str]:
         rid = (row.get(id_col) or "").strip()
         if not rid:
             raise TrawlError(
-                Diagnostic.of(DECISIONS_INVALID, f"{path}, line {line}: empty record id", line=line)
+                Diagnostic.of(DECISIONS_INVALID, f"{path}: empty record id", line=line)
             )
         if rayyan:
             m = _RAYYAN.search(row.get(header["notes"]) or "")
@@ -142,7 +142,7 @@ def read_decisions(path: str | Path) -> dict[str, str]:
             raise TrawlError(
                 Diagnostic.of(
                     DECISIONS_INVALID,
-                    f"{path}, line {line}: record {rid!r} has no decision",
+                    f"{path}: record {rid!r} has no decision",
                     line=line,
                 )
             )
@@ -150,7 +150,7 @@ def read_decisions(path: str | Path) -> dict[str, str]:
             raise TrawlError(
                 Diagnostic.of(
                     DECISIONS_INVALID,
-                    f"{path}, line {line}: record {rid!r} appears twice",
+                    f"{path}: record {rid!r} appears twice",
                     line=line,
                 )
             )
