@@ -66,7 +66,12 @@ def test_sigkill_mid_write_leaves_no_half_page(tmp_path):
         writer = start_writer(path)
         try:
             assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
-            time.sleep(rng.uniform(0.0, 0.4))
+            # Kill after a random number of committed pages (the writer prints each one), then a
+            # random moment into the next page's transaction: the kill always lands mid-harvest,
+            # however fast or slow the machine is.
+            for _ in range(rng.randint(0, 8)):
+                writer.stdout.readline()
+            time.sleep(rng.uniform(0.0, 0.03))
             os.kill(writer.pid, signal.SIGKILL)
             kills += 1
         finally:
