@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from trawl.dialects import codes
 from trawl.dialects.base import LANGUAGES, Dialect, Out, Renderer, paren
 from trawl.dialects.fields import F, FieldUse
-from trawl.dialects.split import split_to_fit
+from trawl.dialects.split import queries_within
 from trawl.dialects.wildcards import NONE
 from trawl.query.ast import Bool
 
@@ -74,21 +74,10 @@ class GoogleScholar(Dialect):
         if depth > 1:
             r.emit(codes.NESTING_UNRELIABLE, f"the query nests brackets {depth} deep; Google "
                    "Scholar is reliable only one level deep (google-scholar.md §2)")
-        if len(query) <= MAX_CHARS:
-            return [query]
-        split = split_to_fit(node, r.text, lambda t: len(t) <= MAX_CHARS, max_pieces=MAX_PIECES)
-        if split is None:
-            r.emit(codes.TOO_MANY_PIECES, f"{len(query)} characters: more than {MAX_PIECES} "
-                   f"queries would be needed to stay within {self.label}'s limit; reduce the "
-                   "strategy to its core concepts by hand")
-            return [query]
-        good, bad = split
-        r.emit(codes.SCHOLAR_SPLIT, f"{len(query)} characters > {MAX_CHARS}: split into "
-               f"{len(good) + len(bad)} queries; run each and combine the results")
-        for text in bad:
-            r.emit(codes.TOO_LONG, f"a piece of {len(text)} characters cannot be split below "
-                   f"{MAX_CHARS}: {text[:80]}…")
-        return good + bad
+        return queries_within(r, node, query, lambda t: len(t) <= MAX_CHARS, label=self.label,
+                              split_code=codes.SCHOLAR_SPLIT, max_pieces=MAX_PIECES,
+                              split_reason=f"{len(query)} characters > {MAX_CHARS}",
+                              too_long=f"cannot be split below {MAX_CHARS}")
 
 
 def max_depth(text: str) -> int:

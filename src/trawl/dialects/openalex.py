@@ -10,7 +10,7 @@ from trawl.dialects import codes
 from trawl.dialects.base import LANGUAGES, Dialect, Out, Renderer, Seq, slop_pair
 from trawl.dialects.fields import F, FieldUse
 from trawl.dialects.rendering import RenderedLine
-from trawl.dialects.split import split_to_fit
+from trawl.dialects.split import queries_within
 from trawl.dialects.wildcards import Wildcards
 
 BASE = "https://api.openalex.org/works?"
@@ -73,21 +73,10 @@ class OpenAlex(Dialect):
         def fits(text: str) -> bool:
             return len(BASE + urlencode({r.query_param or "search": text, **r.api_params})) \
                 <= MAX_URL
-        if fits(query):
-            return [query]
-        split = split_to_fit(node, r.text, fits, max_pieces=MAX_PIECES)
-        if split is None:
-            r.emit(codes.TOO_MANY_PIECES, f"{len(query)} characters: more than {MAX_PIECES} "
-                   f"queries would be needed to stay within {self.label}'s limit; reduce the "
-                   "strategy to its core concepts by hand")
-            return [query]
-        good, bad = split
-        r.emit(codes.OPENALEX_SPLIT, f"the request URL would exceed {MAX_URL} bytes: split into "
-               f"{len(good) + len(bad)} queries; union their results")
-        for text in bad:
-            r.emit(codes.TOO_LONG, f"a piece of {len(text)} characters still exceeds the URL "
-                   f"limit: {text[:80]}…")
-        return good + bad
+        return queries_within(r, node, query, fits, label=self.label, max_pieces=MAX_PIECES,
+                              split_code=codes.OPENALEX_SPLIT,
+                              split_reason=f"the request URL would exceed {MAX_URL} bytes",
+                              too_long="still exceeds the URL limit")
 
     def language_params(self, r: Renderer, langs: list[str]) -> dict[str, str] | None:
         # openalex.md §6: language:en (ISO 639-1), | = OR within a filter

@@ -103,3 +103,30 @@ def _halve(node: Any, halve: _Halves) -> tuple[Any, Any] | None:
 
 def _or(children: tuple[Any, ...], like: Bool) -> Any:
     return children[0] if len(children) == 1 else Bool("or", children, span=like.span)
+
+
+def queries_within(r: Any, node: Any, query: str, fits: Callable[[str], bool], *, label: str,
+                   split_code: str, split_reason: str, too_long: str,
+                   max_pieces: int = 200) -> list[str]:
+    """``[query]`` when it fits, else the listed pieces whose union is the query.
+
+    Every outcome is said: the split itself (``split_code``, with ``split_reason`` before the
+    count), any piece that still does not fit (``too_long``), and a strategy needing more than
+    ``max_pieces`` queries, which is returned whole for a person to reduce.
+    """
+    from trawl.dialects import codes
+
+    if fits(query):
+        return [query]
+    split = split_to_fit(node, r.text, fits, max_pieces=max_pieces)
+    if split is None:
+        r.emit(codes.TOO_MANY_PIECES, f"{len(query)} characters: more than {max_pieces} "
+               f"queries would be needed to stay within {label}'s limit; reduce the "
+               "strategy to its core concepts by hand")
+        return [query]
+    good, bad = split
+    r.emit(split_code, f"{split_reason}: split into {len(good) + len(bad)} queries; run each "
+           "and combine the results")
+    for text in bad:
+        r.emit(codes.TOO_LONG, f"a piece of {len(text)} characters {too_long}: {text[:80]}…")
+    return good + bad
