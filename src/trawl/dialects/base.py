@@ -12,7 +12,6 @@ precedence (PubMed left to right, Scopus OR first, WoS AND before OR) can regrou
 
 from __future__ import annotations
 
-import gc
 import itertools
 import re
 from datetime import date, timedelta
@@ -24,6 +23,7 @@ from trawl.dialects.limits import LANGUAGES, DateTpl, language_name, parse_date
 from trawl.dialects.rendering import RenderedLine, Rendering
 from trawl.dialects.vocabulary import vocab_free_text, vocab_lookup
 from trawl.dialects.wildcards import Wildcards, convert
+from trawl.gcpause import cycle_collection_paused
 from trawl.query.ast import (
     Bool,
     Fielded,
@@ -113,13 +113,8 @@ class Dialect:
         # A walk allocates many small objects and frees none of them until it ends; pausing the
         # cyclic collector keeps it from rescanning the growing heap (a third of the time on
         # 2,000-line strategies). Reference counting still frees everything afterwards.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with cycle_collection_paused():
             return Renderer(self, strategy, review).run()
-        finally:
-            if paused:
-                gc.enable()
 
     # ---- syntax hooks (override for irregular cases) -------------------------------------
 

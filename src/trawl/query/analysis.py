@@ -7,12 +7,10 @@ point into the text the user gave. `parse_strategy` is the strict form for calle
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from trawl.gcpause import cycle_collection_paused
 from trawl.query import checks, codes
 from trawl.query.ast import Fielded, Phrase, Span, Statement, Strategy, Term, walk
 from trawl.query.build import VOCABULARY
@@ -41,24 +39,9 @@ class Analysis:
         return self.strategy is not None
 
 
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """The front end makes many small acyclic objects (tokens, nodes, spans); Python's cyclic
-    collector would rescan them again and again, which makes a 10,000-line strategy cost more per
-    line than a short one. Reference counting still frees everything; the collector's previous
-    state is restored."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def analyse(text: str, *, database: str = "ovid-medline", strict: bool = False) -> Analysis:
     """Clean, parse, resolve and check a strategy. ``strict`` turns every repair into an error."""
-    with _without_cycle_collection():
+    with cycle_collection_paused():
         return _analyse(text, database, strict)
 
 

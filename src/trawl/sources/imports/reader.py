@@ -8,13 +8,11 @@ leaves the store untouched.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trawl.gcpause import cycle_collection_paused
 from trawl.query.diagnostics import Diagnostic, TrawlError
 from trawl.store.record import Record
 
@@ -59,28 +57,11 @@ def open_export(path: str | Path, fmt: str | None = None) -> ExportFile:
     return ExportFile(path, data, hashlib.sha256(data).hexdigest(), enc, chosen)
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """No cyclic-GC passes while a file's records are built.
-
-    Parsing allocates millions of small dicts, lists and strings that hold no reference cycles;
-    every generation-2 pass would walk all of them again, which nearly doubles the time for a
-    large export. Reference counting still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def parse_export(export: ExportFile, source: str) -> ParsedExport:
     """Every record of the file, or a TrawlError naming the first bad record and field."""
     ctx = ParseContext(source=source, file_name=export.path.name, file_key=export.sha256[:12])
     text, _ = decode(export.data, export.encoding, export.path.name, ctx.diagnostics)
-    with _bulk():
+    with cycle_collection_paused():
         records = list(export.format.parse(text, ctx))
     if not records:
         raise TrawlError(Diagnostic.of(
