@@ -93,7 +93,8 @@ class NullStore:
 
 def env_for(api: str, url: str, rate: float | None = None) -> dict[str, str]:
     prefix = "TRAWL_" + api.upper().replace("-", "_")
-    env = {f"{prefix}_BASE_URL": url}
+    env = {f"{prefix}_BASE_URL": url,
+           **{name: "fake-key-for-bench" for name in get_card(api).auth.required_env}}
     if rate is not None:
         env[f"{prefix}_RATE"] = str(rate)
     return env

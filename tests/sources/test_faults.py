@@ -19,7 +19,8 @@ def harvest(tmp_path, name: str, api: FakeApi, *, resume=False, store=None, atte
             max_pages=None):
     store = store or Store.create(tmp_path / f"{name}-{api.requests}.sqlite")
     prefix = f"TRAWL_{api.api.upper().replace('-', '_')}"
-    env = {f"{prefix}_BASE_URL": api.url, f"{prefix}_RATE": "500"}
+    env = {f"{prefix}_BASE_URL": api.url, f"{prefix}_RATE": "500",
+           **{name: "fake-key-for-tests" for name in get_card(api.api).auth.required_env}}
     policy = RetryPolicy(attempts=attempts, initial=0.001, maximum=0.005, retry_after_cap=0.005)
     with Http(retry=policy, timeout=0.5, env=env) as http:
         result = harvest_source(store, Plan(api.api, get_card(api.api), "peer support", {}),

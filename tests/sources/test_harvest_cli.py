@@ -118,10 +118,15 @@ def test_harvest_stops_resumably_with_a_clear_message(workspace):
         assert len(list(store.records(source="europepmc"))) == 30
 
 
-def test_auth_error_names_the_variable(workspace):
+@pytest.mark.parametrize("key, sent, says", [
+    ("", 0, "needs ELSEVIER_API_KEY in the environment; it is not set, so nothing was sent"),
+    ("refused-fake-key", 1, "HTTP 401 — credentials missing or refused"),
+])
+def test_auth_error_names_the_variable(workspace, key, sent, says):
     (workspace / "review.toml").write_text(REVIEW.replace("europepmc", "scopus").replace(
         'query = "peer support"', 'query = "TITLE(x)"'), encoding="utf-8")
-    # a 401 from a local stand-in: the message names ELSEVIER_API_KEY and it is not retried
+    # an unset key stops before any request; a refused one (401 from a local stand-in) is named
+    # and not retried
     hits = []
 
     class H(BaseHTTPRequestHandler):
@@ -140,14 +145,15 @@ def test_auth_error_names_the_variable(workspace):
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         env = {"TRAWL_SCOPUS_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}",
-               "ELSEVIER_API_KEY": ""}
+               "ELSEVIER_API_KEY": key}
         result = CliRunner().invoke(app, ["harvest", "-w", str(workspace), "-s", "scopus"],
                                     env=env)
     finally:
         server.shutdown()
         server.server_close()
     assert result.exit_code == 1
-    assert "ELSEVIER_API_KEY" in result.output and len(hits) == 1
+    assert says in " ".join(result.output.split()) and len(hits) == sent
+    assert key == "" or key not in result.output
 
 
 def test_schedule_until_and_after_the_cutoff(workspace):

@@ -43,6 +43,10 @@ EXPORT_ONLY = register(
 NOTHING_TO_RESUME = register(
     "HARVEST007", "info", "--resume found no unfinished run for a source: it is skipped.",
 )
+CREDENTIALS_UNSET = register(
+    "HARVEST010", "error",
+    "A source's required credential variable is not set: nothing was sent, no run was started.",
+)
 
 
 class Progress(Protocol):
@@ -277,6 +281,11 @@ def harvest_source(store, plan: Plan, limits: Limits, http: Http, *, resume: boo
     card = plan.card
     if plan.route != "api" or card.route != "api":
         return SourceResult(plan.name, "export", note=f"import its export ({card.platform})")
+    unset = [name for name in card.auth.required_env if not env.get(name)]
+    if unset:  # say so before sending anything: a missing key is not a fault to retry
+        return SourceResult(plan.name, "failed", note=Diagnostic.of(
+            CREDENTIALS_UNSET, f"{card.label} needs {', '.join(unset)} in the environment; "
+            "it is not set, so nothing was sent").message)
     client = client_for(card, http, source_name=plan.name, review_base_url=review_base_url,
                         env=env, page_size=page_size)
     client.query_param = plan.query_param
