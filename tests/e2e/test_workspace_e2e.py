@@ -322,3 +322,11 @@ def test_harvest_of_an_unknown_source_names_the_reviews_sources(workspace):
     result = trawl("harvest", "-w", workspace, "-s", "medlin")
     assert result.exit_code == 2
     assert "not a source of review.toml (medline, psycinfo" in result.stderr
+
+
+def test_sample_to_an_unwritable_path_is_one_line(workspace):
+    _imported_and_deduplicated(workspace)
+    result = trawl("sample", "--seed", "1", "--out", workspace / "no-such-dir" / "s.csv",
+                   "-w", workspace)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and result.stderr.startswith("error:")

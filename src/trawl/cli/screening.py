@@ -303,15 +303,17 @@ def sample(
 
     if out is not None and str(out) == "-":
         out = None  # standard output, as without --out
-    with user_errors(), Store.open(workspace) as store:
-        text, rows, total = draw_and_log(
-            store, fraction=fraction, seed=seed, out=str(out) if out else None
-        )
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8", newline="")
-        print(f"wrote {len(rows)} of {total} records to {out} (seed {seed})")
+    with user_errors():
+        with Store.open(workspace) as store:
+            text, rows, total = draw_and_log(
+                store, fraction=fraction, seed=seed, out=str(out) if out else None
+            )
+        # the logged event names the seed, so a failed write loses nothing: draw it again
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            out.write_text(text, encoding="utf-8", newline="")
+            print(f"wrote {len(rows)} of {total} records to {out} (seed {seed})")
 
 
 def agreement(
