@@ -52,6 +52,22 @@ def parse(name: str, target: str, text: str, transformer: Transformer) -> Node:
         raise ReadbackError(target, text, str(inner)) from None
 
 
+class BinaryOperators(Transformer):
+    """The rules every read-back grammar shares: ``left OP right`` and ``left right`` (AND)."""
+
+    def or_(self, kids):
+        return bool_node("or", kids[0], kids[2])
+
+    def and_(self, kids):
+        return bool_node("and", kids[0], kids[2])
+
+    def not_(self, kids):
+        return bool_node("not", kids[0], kids[2])
+
+    def implicit_and(self, kids):
+        return bool_node("and", kids[0], kids[1])
+
+
 def bool_node(op: str, left: Node, right: Node) -> Bool:
     """A binary operation; and/or of the same operator are flattened (they are associative)."""
     if op == "not":

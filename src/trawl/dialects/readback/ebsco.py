@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import re
 
-from lark import Transformer
-
 from trawl.dialects.readback._base import (
+    BinaryOperators,
     ReadbackError,
-    bool_node,
     field,
     history_ref,
     near_node,
@@ -41,19 +39,10 @@ def _wildcard(word: str) -> str:
     return translate_wildcards(word, WILDCARDS)
 
 
-class _ToAst(Transformer):
+class _ToAst(BinaryOperators):
     def __init__(self, target: str):
         super().__init__()
         self.vocabulary = VOCABULARY.get(target, target)
-
-    def or_(self, kids):
-        return bool_node("or", kids[0], kids[2])
-
-    def and_(self, kids):
-        return bool_node("and", kids[0], kids[2])
-
-    def not_(self, kids):
-        return bool_node("not", kids[0], kids[2])
 
     def near(self, kids):
         left, op, right = kids

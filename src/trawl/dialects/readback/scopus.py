@@ -11,9 +11,8 @@ not a difference of query meaning).
 
 from __future__ import annotations
 
-from lark import Transformer
-
 from trawl.dialects.readback._base import (
+    BinaryOperators,
     ReadbackError,
     bool_node,
     field,
@@ -32,18 +31,9 @@ def _wildcard(word: str) -> str:
     return translate_wildcards(word, WILDCARDS)
 
 
-class _ToAst(Transformer):
+class _ToAst(BinaryOperators):
     def and_not(self, kids):
         return bool_node("not", kids[0], kids[2])
-
-    def and_(self, kids):
-        return bool_node("and", kids[0], kids[2])
-
-    def or_(self, kids):
-        return bool_node("or", kids[0], kids[2])
-
-    def implicit_and(self, kids):
-        return bool_node("and", kids[0], kids[1])
 
     def near(self, kids):
         left, op, right = kids

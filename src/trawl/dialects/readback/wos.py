@@ -8,11 +8,9 @@ Ovid meaning and is refused.
 
 from __future__ import annotations
 
-from lark import Transformer
-
 from trawl.dialects.readback._base import (
+    BinaryOperators,
     ReadbackError,
-    bool_node,
     field,
     history_ref,
     near_node,
@@ -35,21 +33,9 @@ def _tag(token) -> str:
     return str(token).rstrip("= ").strip().lower()
 
 
-class _ToAst(Transformer):
-    def or_(self, kids):
-        return bool_node("or", kids[0], kids[2])
-
-    def and_(self, kids):
-        return bool_node("and", kids[0], kids[2])
-
-    def not_(self, kids):
-        return bool_node("not", kids[0], kids[2])
-
+class _ToAst(BinaryOperators):
     def same(self, kids):
         raise ReadbackError("wos", "", "SAME has no Ovid equivalent (wos.md §4)")
-
-    def implicit_and(self, kids):
-        return bool_node("and", kids[0], kids[1])
 
     def near(self, kids):
         left, op, right = kids
