@@ -292,24 +292,10 @@ def _check_head(conn, bad: _Problems, last_seq: int, last_hash: str, expect: str
 def _check_runs(conn, bad: _Problems, replay: _Replay, checked) -> None:
     cols = ("kind", "source", "params", "tool_version", "status", "started_at", "finished_at",
             "reported_total", "retrieved", "note", "checkpoint", "started_seq", "last_seq")  # fmt: skip
-    seen = set()
-    for row in conn.execute(f"SELECT id, {', '.join(cols)} FROM runs ORDER BY id"):
-        run_id, values = row[0], dict(zip(cols, row[1:], strict=True))
-        seen.add(run_id)
-        expected = replay.runs.get(run_id)
-        if expected is None:
-            bad.add(None, f"runs row {run_id}: no 'run started' event accounts for it")
-            continue
-        for col in cols:
-            if values[col] != expected[col]:
-                seq = expected["started_seq" if col in _STARTED else "last_seq"]
-                bad.add(seq, f"runs row {run_id}: {col} is {_short(values[col])} but its events "
-                        f"say {_short(expected[col])}")  # fmt: skip
-    for run_id, expected in replay.runs.items():
-        if run_id not in seen:
-            bad.add(expected["started_seq"], f"run {run_id}: started by event "
-                    f"{expected['started_seq']} but missing from runs (deleted)")  # fmt: skip
-    checked["runs"] = len(seen)
+    checked["runs"] = _compare_rows(
+        conn, bad, "runs", cols, replay.runs, noun="run", event="run started",
+        origin=("started", "started_seq"),
+        blame=lambda col: "started_seq" if col in _STARTED else "last_seq")
 
 
 _STARTED = ("kind", "source", "params", "tool_version", "started_at", "started_seq")
@@ -318,23 +304,35 @@ _STARTED = ("kind", "source", "params", "tool_version", "started_at", "started_s
 def _check_pages(conn, bad: _Problems, replay: _Replay, checked) -> None:
     cols = ("run_id", "number", "payload_sha256", "request_seq", "response_seq", "file_seq",
             "stored_seq")  # fmt: skip
+    checked["pages"] = _compare_rows(
+        conn, bad, "pages", cols, replay.pages, noun="page", event="records stored",
+        origin=("stored", "stored_seq"), blame=lambda col: "stored_seq")
+
+
+def _compare_rows(conn, bad: _Problems, table: str, cols: tuple[str, ...],
+                  replayed: dict[int, dict], *, noun: str, event: str,
+                  origin: tuple[str, str], blame) -> int:
+    """Every row of ``table`` must equal the row its events replay, and every replayed row must
+    exist. ``origin`` is (verb, seq column) of the event that created a row; ``blame(col)`` names
+    the seq column of the event a wrong column is reported at. Returns the rows checked."""
+    verb, origin_seq = origin
     seen = set()
-    for row in conn.execute(f"SELECT id, {', '.join(cols)} FROM pages ORDER BY id"):
-        page_id, values = row[0], dict(zip(cols, row[1:], strict=True))
-        seen.add(page_id)
-        expected = replay.pages.get(page_id)
+    for row in conn.execute(f"SELECT id, {', '.join(cols)} FROM {table} ORDER BY id"):
+        row_id, values = row[0], dict(zip(cols, row[1:], strict=True))
+        seen.add(row_id)
+        expected = replayed.get(row_id)
         if expected is None:
-            bad.add(None, f"pages row {page_id}: no 'records stored' event accounts for it")
+            bad.add(None, f"{table} row {row_id}: no '{event}' event accounts for it")
             continue
         for col in cols:
             if values[col] != expected[col]:
-                bad.add(expected["stored_seq"], f"pages row {page_id}: {col} is "
+                bad.add(expected[blame(col)], f"{table} row {row_id}: {col} is "
                         f"{_short(values[col])} but its events say {_short(expected[col])}")  # fmt: skip
-    for page_id, expected in replay.pages.items():
-        if page_id not in seen:
-            bad.add(expected["stored_seq"], f"page {page_id}: stored by event "
-                    f"{expected['stored_seq']} but missing from pages (deleted)")  # fmt: skip
-    checked["pages"] = len(seen)
+    for row_id, expected in replayed.items():
+        if row_id not in seen:
+            bad.add(expected[origin_seq], f"{noun} {row_id}: {verb} by event "
+                    f"{expected[origin_seq]} but missing from {table} (deleted)")  # fmt: skip
+    return len(seen)
 
 
 def _check_payloads(conn, bad: _Problems, replay: _Replay, checked) -> None:
